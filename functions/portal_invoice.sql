@@ -1,0 +1,46 @@
+/**
+ * One of the signed-in client's invoices with its items and payment history. Another client's
+ * invoice, a draft or an archived one raises exactly what a missing one does: not found.
+ */
+create or replace function public.portal_invoice(p_invoice_id uuid) returns jsonb
+language plpgsql
+stable
+security invoker
+set search_path = ''
+as $$
+declare
+  inv public.invoices;
+begin
+  select i.* into inv from public.invoices i where i.id = p_invoice_id;  -- RLS filters
+  if not found then
+    raise exception 'Invoice not found.' using errcode = 'P0002';
+  end if;
+  return private.invoice_summary(inv, private.business_today()) || jsonb_build_object(
+    'status', inv.status,
+    'subtotal', inv.subtotal,
+    'tax_total', inv.tax_total,
+    'notes', inv.notes,
+    'terms', inv.terms,
+    'sent_at', inv.sent_at,
+    'updated_at', inv.updated_at,
+    'items', coalesce((
+      select jsonb_agg(jsonb_build_object(
+               'id', it.id, 'description', it.description, 'quantity', it.quantity,
+               'unit_price', it.unit_price, 'tax_rate', it.tax_rate, 'amount', it.amount,
+               'tax_amount', it.tax_amount) order by it.position, it.id)
+        from public.invoice_items it
+       where it.invoice_id = inv.id), '[]'::jsonb),
+    'payments', coalesce((
+      select jsonb_agg(jsonb_build_object(
+               'id', p.id, 'amount', p.amount, 'amount_refunded', p.amount_refunded,
+               'currency', p.currency, 'method', p.method, 'status', p.status,
+               'reference', coalesce(p.stripe_payment_intent_id, p.id::text),
+               'paid_at', p.paid_at) order by p.paid_at, p.id)
+        from public.payments p
+       where p.invoice_id = inv.id), '[]'::jsonb)
+  );
+end
+$$;
+
+revoke all on function public.portal_invoice(uuid) from public, anon;
+grant execute on function public.portal_invoice(uuid) to authenticated;

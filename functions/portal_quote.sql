@@ -1,0 +1,43 @@
+/**
+ * One of the signed-in client's quotes with its items and decision. Another client's quote, a
+ * draft or an archived one raises exactly what a missing one does: not found.
+ */
+create or replace function public.portal_quote(p_quote_id uuid) returns jsonb
+language plpgsql
+stable
+security invoker
+set search_path = ''
+as $$
+declare
+  q public.quotes;
+begin
+  select qt.* into q from public.quotes qt where qt.id = p_quote_id;  -- RLS filters
+  if not found then
+    raise exception 'Quote not found.' using errcode = 'P0002';
+  end if;
+  return private.quote_summary(q, private.business_today()) || jsonb_build_object(
+    'status', q.status,
+    'subtotal', q.subtotal,
+    'tax_total', q.tax_total,
+    'notes', q.notes,
+    'terms', q.terms,
+    'sent_at', q.sent_at,
+    'accepted_at', q.accepted_at,
+    'accepted_by', q.accepted_by,
+    'rejected_at', q.rejected_at,
+    'rejected_by', q.rejected_by,
+    'rejection_reason', q.rejection_reason,
+    'updated_at', q.updated_at,
+    'items', coalesce((
+      select jsonb_agg(jsonb_build_object(
+               'id', it.id, 'description', it.description, 'quantity', it.quantity,
+               'unit_price', it.unit_price, 'tax_rate', it.tax_rate, 'amount', it.amount,
+               'tax_amount', it.tax_amount) order by it.position, it.id)
+        from public.quote_items it
+       where it.quote_id = q.id), '[]'::jsonb)
+  );
+end
+$$;
+
+revoke all on function public.portal_quote(uuid) from public, anon;
+grant execute on function public.portal_quote(uuid) to authenticated;

@@ -1,0 +1,10 @@
+/** invoice_items: visible exactly when their invoice is (the subquery is itself under RLS). */
+revoke all on public.invoice_items from anon, authenticated;
+grant select on public.invoice_items to authenticated;
+alter table public.invoice_items enable row level security;
+
+drop policy if exists "Clients can view the items of their own invoices" on public.invoice_items;
+create policy "Clients can view the items of their own invoices"
+  on public.invoice_items for select
+  to authenticated
+  using (invoice_id in (select i.id from public.invoices i));
