@@ -16,9 +16,11 @@ grant usage on schema private to authenticated, service_role;
 create schema if not exists extensions;
 create extension if not exists btree_gist with schema extensions;
 
--- No function is callable by anyone unless its file grants it (STYLE: explicit grants).
-alter default privileges in schema public revoke execute on functions from public, anon, authenticated;
-alter default privileges in schema private revoke execute on functions from public, anon, authenticated;
+-- No function is callable by anyone unless its file grants it (STYLE: explicit grants). The
+-- built-in grant to PUBLIC can only be revoked globally; Supabase's grants to the API roles are
+-- per schema, so they are revoked per schema.
+alter default privileges revoke execute on functions from public;
+alter default privileges in schema public revoke execute on functions from anon, authenticated;
 
 /** True when the name is a time zone Postgres knows (used by checks on settings). */
 create or replace function private.is_time_zone(p_name text) returns boolean
