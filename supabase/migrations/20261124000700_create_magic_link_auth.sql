@@ -57,6 +57,9 @@ create index login_requests_ip_idx on private.login_requests (ip, at desc);
 
 revoke all on private.login_links, private.sessions, private.login_requests
   from public, anon, authenticated;
+-- The service role works them through the sign-in functions (functions/*login*, *session*).
+grant select, insert, update, delete on private.login_links, private.sessions, private.login_requests
+  to service_role;
 alter table private.login_links enable row level security;
 alter table private.sessions enable row level security;
 alter table private.login_requests enable row level security;

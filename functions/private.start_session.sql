@@ -1,0 +1,35 @@
+/**
+ * Opens a server-side session for a client whose sign-in link (or code) was just used, once
+ * more checking the client may sign in: access could have been switched off since the link was
+ * sent. Returns what the caller puts in the session JWT.
+ */
+create or replace function private.start_session(
+  p_client_id uuid,
+  p_lifetime_seconds integer,
+  p_user_agent text,
+  p_now timestamptz
+) returns jsonb
+language plpgsql
+set search_path = ''
+as $$
+declare
+  client public.clients;
+  session private.sessions;
+begin
+  select c.* into client from public.clients c
+   where c.id = p_client_id and c.portal_access and not c.archived;
+  if not found then
+    return jsonb_build_object('status', 'not_allowed');
+  end if;
+  insert into private.sessions (client_id, created_at, last_seen_at, expires_at, user_agent)
+  values (client.id, p_now, p_now, p_now + make_interval(secs => p_lifetime_seconds),
+          left(p_user_agent, 500))
+  returning * into session;
+  return jsonb_build_object(
+    'status', 'signed_in', 'session_id', session.id, 'client_id', client.id,
+    'email', client.email, 'name', client.name, 'expires_at', session.expires_at);
+end
+$$;
+
+revoke all on function private.start_session(uuid, integer, text, timestamptz) from public, anon, authenticated;
+grant execute on function private.start_session(uuid, integer, text, timestamptz) to service_role;
