@@ -65,7 +65,7 @@ def owner_expression(table, fks, alias="t", depth=0):
     """SQL giving the client that owns a row of `table`, following foreign keys; None if none."""
     if table == "clients":
         return f"{alias}.id"
-    for child, column, parent, parent_column in fks:
+    for child, column, _parent, _parent_column in fks:
         if child == table and column == "client_id":
             return f"{alias}.client_id"
     for child, column, parent, parent_column in fks:

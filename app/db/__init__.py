@@ -1,0 +1,1 @@
+"""Finding a Postgres, migrating it, and pooling connections to it."""

@@ -1,0 +1,16 @@
+"""One connection pool per app, opened on first use and closed at exit."""
+
+import atexit
+
+from psycopg_pool import ConnectionPool
+
+
+def get_pool(app) -> ConnectionPool:
+    pool = app.extensions.get("portal_pool")
+    if pool is None:
+        pool = ConnectionPool(app.config["DATABASE_URL"], min_size=1,
+                              max_size=app.config["DATABASE_POOL_SIZE"], open=True,
+                              kwargs={"autocommit": False})
+        app.extensions["portal_pool"] = pool
+        atexit.register(pool.close)
+    return pool

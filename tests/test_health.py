@@ -1,0 +1,11 @@
+def test_health_reports_the_database(client):
+    response = client.get("/health")
+    assert response.status_code == 200
+    assert response.get_json() == {"status": "ok", "database": "ok"}
+
+
+def test_health_says_when_the_database_is_unavailable(app):
+    app.config["DATABASE_URL"] = "postgresql://postgres@127.0.0.1:1/nowhere?connect_timeout=1"
+    response = app.test_client().get("/health")
+    assert response.status_code == 503
+    assert response.get_json()["database"] == "unavailable"
