@@ -2,7 +2,7 @@
 
 from flask import Flask
 
-from app import config
+from app import branding, config, errors, formatting, security
 
 
 def create_app(test_config: dict | None = None) -> Flask:
@@ -11,7 +11,20 @@ def create_app(test_config: dict | None = None) -> Flask:
     if test_config:
         app.config.from_mapping(test_config)
 
+    security.init_app(app)
+    errors.init_app(app)
+    branding.init_app(app)
+    formatting.init_app(app)
+
+    from app.auth import bp as auth_bp
     from app.health import bp as health_bp
+    from app.portal import bp as portal_bp
 
     app.register_blueprint(health_bp)
+    app.register_blueprint(auth_bp)
+    app.register_blueprint(portal_bp)
+    if app.config["PORTAL_ENV"] != "production":
+        from app.dev import bp as dev_bp
+
+        app.register_blueprint(dev_bp)
     return app

@@ -41,7 +41,7 @@ def with_database(url: str, name: str) -> str:
 
 def ensure_database(server_url: str, name: str) -> str:
     with psycopg.connect(server_url, autocommit=True) as conn:
-        if not conn.execute("select from pg_database where datname = %s", (name,)).fetchone():
+        if not conn.execute("select 1 from pg_database where datname = %s", (name,)).fetchone():
             conn.execute(sql.SQL("create database {}").format(sql.Identifier(name)))
     return with_database(server_url, name)
 

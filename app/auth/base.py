@@ -1,0 +1,69 @@
+"""What both sign-in backends promise the views, whichever mode runs."""
+
+from dataclasses import dataclass
+from typing import Protocol
+
+from app.data import ClientIdentity
+
+
+class RateLimited(Exception):
+    """Too many link requests; the same answer whoever the address belongs to."""
+
+    def __init__(self, retry_after: int):
+        super().__init__(f"retry after {retry_after} s")
+        self.retry_after = retry_after
+
+
+class SignInRefused(Exception):
+    """A link or code that cannot sign in; `reason` is one of REASONS."""
+
+    def __init__(self, reason: str, attempts_left: int | None = None):
+        super().__init__(reason)
+        self.reason, self.attempts_left = reason, attempts_left
+
+
+REASONS = {
+    "used": "This sign-in link has already been used.",
+    "expired": "This sign-in link has expired: links work for 24 hours.",
+    "voided": "This sign-in link is no longer valid: a newer link was sent, or too many wrong "
+              "codes were entered.",
+    "unknown": "This sign-in link is not valid.",
+    "expired_or_used": "This sign-in link has expired or has already been used.",
+    "not_allowed": "Portal access is not enabled for this account.",
+    "wrong_code": "That code is not right.",
+    "too_many_attempts": "Too many wrong codes: this sign-in link and code no longer work.",
+    "no_code": "There is no valid code for this address: request a new link.",
+}
+
+ENDED = {
+    "idle": "You were signed out after a period of inactivity.",
+    "expired": "Your session has ended. Please sign in again.",
+    "revoked": "Your session has ended. Please sign in again.",
+    "not_allowed": "Portal access is no longer enabled for this account.",
+}
+
+
+@dataclass
+class Resumed:
+    """A live session: who is calling, and the session data to keep in the cookie."""
+
+    identity: ClientIdentity
+    stored: dict
+
+
+class SessionEnded(Exception):
+    def __init__(self, reason: str):
+        super().__init__(reason)
+        self.reason = reason
+
+
+class AuthBackend(Protocol):
+    def send_link(self, email: str, ip: str | None, confirm_url: str) -> None: ...
+
+    def verify_link(self, token_hash: str, user_agent: str | None) -> dict: ...
+
+    def verify_code(self, email: str, code: str, user_agent: str | None) -> dict: ...
+
+    def resume(self, stored: dict) -> Resumed: ...
+
+    def sign_out(self, stored: dict) -> None: ...

@@ -1,0 +1,25 @@
+from flask_wtf import FlaskForm
+from wtforms import EmailField, HiddenField, StringField
+from wtforms.validators import DataRequired, Length, Regexp
+
+EMAIL = r"^[^@\s]+@[^@\s]+\.[^@\s]+$"
+
+
+class LoginForm(FlaskForm):
+    email = EmailField("Email address", validators=[
+        DataRequired("Enter your email address."), Length(max=254, message="That address is too long."),
+        Regexp(EMAIL, message="Enter an email address like name@example.com.")])
+
+
+class CodeForm(FlaskForm):
+    code = StringField("6-digit code", validators=[
+        DataRequired("Enter the 6-digit code from the email."),
+        Regexp(r"^\s*\d{6}\s*$", message="The code is 6 digits.")])
+
+
+class ConfirmForm(FlaskForm):
+    token_hash = HiddenField(validators=[DataRequired(), Length(max=200)])
+
+
+class LogoutForm(FlaskForm):
+    """Sign-out is a POST with a CSRF token: a link elsewhere cannot sign a client out."""

@@ -1,0 +1,88 @@
+"""Magic links in plain-Postgres mode: the project's own, with Supabase Auth's semantics.
+
+The database functions (request_login_link, consume_login_link, consume_login_code,
+touch_session, revoke_session) do the deciding; this module makes the secrets, sends the email
+and issues the JWT that the portal functions' RLS reads.
+"""
+
+from datetime import UTC, datetime
+
+import jwt
+
+from app.auth import jwt_tokens, tokens
+from app.auth.base import RateLimited, Resumed, SessionEnded, SignInRefused
+from app.data import ClientIdentity
+from app.mail import send_email
+
+
+class PostgresAuth:
+    def __init__(self, data, config):
+        self.data, self.config = data, config
+
+    def send_link(self, email: str, ip: str | None, confirm_url: str) -> None:
+        token, code = tokens.new_link_token(), tokens.new_code()
+        result = self.data.call_as_service(
+            "request_login_link", p_email=email, p_ip=ip, p_token_hash=tokens.hash_link_token(token),
+            p_code_hash=tokens.hash_code(self.config["SECRET_KEY"], email, code),
+            p_ttl_seconds=self.config["LOGIN_LINK_TTL_SECONDS"], p_now=datetime.now(UTC))
+        if result["status"] == "rate_limited":
+            raise RateLimited(result["retry_after"])
+        if result["status"] == "created":
+            business = self.data.call_as_service("business_profile")["name"]
+            link = f"{confirm_url}?token_hash={token}&type=email"
+            send_email(self.config, result["email"], f"Your sign-in link for {business}",
+                       sign_in_email_text(business, link, code))
+
+    def verify_link(self, token_hash: str, user_agent: str | None) -> dict:
+        return self._session_from(self.data.call_as_service(
+            "consume_login_link", p_token_hash=tokens.hash_link_token(token_hash),
+            p_session_lifetime_seconds=self.config["SESSION_LIFETIME_SECONDS"],
+            p_user_agent=user_agent, p_now=datetime.now(UTC)))
+
+    def verify_code(self, email: str, code: str, user_agent: str | None) -> dict:
+        return self._session_from(self.data.call_as_service(
+            "consume_login_code", p_email=email,
+            p_code_hash=tokens.hash_code(self.config["SECRET_KEY"], email, code),
+            p_session_lifetime_seconds=self.config["SESSION_LIFETIME_SECONDS"],
+            p_user_agent=user_agent, p_now=datetime.now(UTC)))
+
+    def _session_from(self, result: dict) -> dict:
+        if result["status"] != "signed_in":
+            raise SignInRefused(result["status"], result.get("attempts_left"))
+        # The token lives as long as the session may; the session row decides sooner ends.
+        token = jwt_tokens.issue_access_token(
+            self.config["JWT_SECRET"], client_id=result["client_id"], email=result["email"],
+            session_id=result["session_id"], lifetime_seconds=self.config["SESSION_LIFETIME_SECONDS"])
+        return {"mode": "postgres", "access_token": token}
+
+    def resume(self, stored: dict) -> Resumed:
+        try:
+            claims = jwt_tokens.verify_access_token(self.config["JWT_SECRET"], stored["access_token"])
+        except jwt.ExpiredSignatureError as error:
+            raise SessionEnded("expired") from error
+        except (jwt.InvalidTokenError, KeyError) as error:
+            raise SessionEnded("revoked") from error
+        state = self.data.call_as_service(
+            "touch_session", p_session_id=claims["session_id"],
+            p_idle_seconds=self.config["SESSION_IDLE_SECONDS"], p_now=datetime.now(UTC))
+        if state["status"] != "active":
+            raise SessionEnded(state["status"])
+        return Resumed(ClientIdentity(stored["access_token"], claims), stored)
+
+    def sign_out(self, stored: dict) -> None:
+        try:
+            claims = jwt_tokens.verify_access_token(self.config["JWT_SECRET"], stored["access_token"])
+        except (jwt.InvalidTokenError, KeyError):
+            return
+        self.data.call_as_service("revoke_session", p_session_id=claims["session_id"],
+                                  p_now=datetime.now(UTC))
+
+
+def sign_in_email_text(business: str, link: str, code: str) -> str:
+    return (
+        f"Sign in to {business}\n\n"
+        f"Open this link, then press the \"Sign in\" button:\n{link}\n\n"
+        f"Opening the portal on another device? Enter this code on the sign-in page: {code}\n\n"
+        "The link and the code work once and expire in 24 hours. If you did not ask for this "
+        "email, you can ignore it: nobody can sign in without it.\n"
+    )

@@ -1,0 +1,104 @@
+from flask import current_app, flash, redirect, render_template, request, session, url_for
+
+from app.auth import bp
+from app.auth.base import REASONS, RateLimited, SignInRefused
+from app.auth.forms import CodeForm, ConfirmForm, LoginForm, LogoutForm
+from app.auth.session import current_identity, get_backend, safe_next, start_session
+
+NO_REFERRER = {"Referrer-Policy": "no-referrer", "Cache-Control": "no-store"}
+
+
+def confirm_url() -> str:
+    # From configuration, never from the Host header: a forged host must not end up in emails.
+    return current_app.config["PORTAL_BASE_URL"].rstrip("/") + url_for("auth.confirm")
+
+
+def signed_in(stored: dict):
+    target = safe_next(session.get("next")) or url_for("portal.dashboard")
+    start_session(stored)
+    return redirect(target, 303)
+
+
+def rate_limited(limited: RateLimited):
+    return (render_template("auth/rate_limited.html", retry_after=limited.retry_after), 429,
+            {"Retry-After": str(limited.retry_after)})
+
+
+@bp.route("/login", methods=["GET", "POST"])
+def login():
+    """Ask for a sign-in link: every address gets the same answer."""
+    if current_identity() is not None:
+        return redirect(url_for("portal.dashboard"))
+    form = LoginForm()
+    if form.validate_on_submit():
+        email = form.email.data.strip().lower()
+        try:
+            get_backend(current_app).send_link(email, request.remote_addr, confirm_url())
+        except RateLimited as limited:
+            return rate_limited(limited)
+        session["pending_email"] = email
+        session["next"] = safe_next(request.args.get("next"))
+        return redirect(url_for("auth.sent"), 303)
+    return render_template("auth/login.html", form=form), 400 if form.errors else 200
+
+
+@bp.get("/login/sent")
+def sent():
+    """Check your email: and the code form, for a link opened on another device."""
+    return render_template("auth/sent.html", form=CodeForm(), email=session.get("pending_email"))
+
+
+@bp.post("/login/code")
+def code():
+    """Sign in with the 6-digit code from the email."""
+    form, email = CodeForm(), session.get("pending_email")
+    if not email:
+        flash("Enter your email address first.", "error")
+        return redirect(url_for("auth.login"), 303)
+    if form.validate_on_submit():
+        try:
+            stored = get_backend(current_app).verify_code(email, form.code.data.strip(),
+                                                          request.user_agent.string)
+        except SignInRefused as refused:
+            message = REASONS[refused.reason]
+            if refused.attempts_left:
+                message += f" {refused.attempts_left} attempt{'s' if refused.attempts_left > 1 else ''} left."
+            form.code.errors.append(message)
+        else:
+            return signed_in(stored)
+    return render_template("auth/sent.html", form=form, email=email), 400
+
+
+@bp.get("/auth/confirm")
+def confirm():
+    """The emailed link: shows a button and uses nothing up, since mail scanners open links too."""
+    token_hash = request.args.get("token_hash", "")
+    if not token_hash or len(token_hash) > 200:
+        return render_template("auth/link_refused.html", message=REASONS["unknown"]), 400, NO_REFERRER
+    form = ConfirmForm(token_hash=token_hash)
+    return render_template("auth/confirm.html", form=form), 200, NO_REFERRER
+
+
+@bp.post("/auth/confirm")
+def confirm_post():
+    """Pressing the button uses the link: exactly once."""
+    form = ConfirmForm()
+    if not form.validate_on_submit():
+        return render_template("auth/link_refused.html", message=REASONS["unknown"]), 400, NO_REFERRER
+    try:
+        stored = get_backend(current_app).verify_link(form.token_hash.data, request.user_agent.string)
+    except SignInRefused as refused:
+        return (render_template("auth/link_refused.html", message=REASONS[refused.reason]), 400,
+                NO_REFERRER)
+    return signed_in(stored)
+
+
+@bp.post("/logout")
+def logout():
+    """Sign out: the session is revoked on the server, not just forgotten by the browser."""
+    form = LogoutForm()
+    if form.validate_on_submit() and session.get("auth"):
+        get_backend(current_app).sign_out(session["auth"])
+    session.clear()
+    flash("You have been signed out.", "info")
+    return redirect(url_for("auth.login"), 303)

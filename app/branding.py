@@ -1,0 +1,56 @@
+"""The business's name, logo, colours and contact details, for every page's layout."""
+
+import re
+
+from flask import Response, current_app, g
+
+from app.auth.session import current_identity
+from app.data import DataError, get_data
+
+# What the layout shows when the settings cannot be read (e.g. on the "unavailable" page).
+FALLBACK = {"name": "Client Portal", "brand_primary": "#1f4b99", "brand_accent": "#f2a900",
+            "updated_at": None}
+
+
+def business() -> dict:
+    """Read once per request: as the signed-in client when there is one, else as the service."""
+    if "business" not in g:
+        g.business = FALLBACK
+        try:
+            identity = current_identity()
+            data = get_data(current_app)
+            g.business = (data.call_as_client(identity, "business_profile") if identity
+                          else data.call_as_service("business_profile"))
+        except DataError:
+            current_app.logger.exception("business profile unavailable")
+    return g.business
+
+
+NAVIGATION = [("portal.dashboard", "Dashboard"), ("portal.invoices", "Invoices"),
+              ("portal.quotes", "Quotes"), ("portal.bookings", "Bookings"),
+              ("portal.activity", "Activity"), ("portal.profile", "Profile")]
+COLOUR = re.compile(r"^#[0-9a-fA-F]{6}$")
+
+
+def navigation() -> list[tuple[str, str]]:
+    return [(endpoint, label) for endpoint, label in NAVIGATION
+            if endpoint in current_app.view_functions]
+
+
+def branding_css() -> Response:
+    """The brand colours as CSS variables: a stylesheet, since the CSP forbids inline styles.
+    The database accepts only #rrggbb; checked again here, as this text becomes CSS."""
+    profile = business()
+    primary, accent = (c if COLOUR.match(c or "") else fallback for c, fallback in (
+        (profile.get("brand_primary"), "#1f4b99"), (profile.get("brand_accent"), "#f2a900")))
+    css = f":root {{ --brand: {primary}; --accent: {accent}; }}\n"
+    return Response(css, mimetype="text/css", headers={"Cache-Control": "public, max-age=300"})
+
+
+def init_app(app) -> None:
+    app.add_url_rule("/branding.css", "branding_css", branding_css)
+
+    @app.context_processor
+    def layout():
+        return {"business": business, "navigation": navigation,
+                "signed_in": lambda: current_identity() is not None}

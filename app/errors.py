@@ -1,0 +1,48 @@
+"""Error pages in the portal's layout, or JSON when the client asks for it."""
+
+from flask import jsonify, render_template, request
+from flask_wtf.csrf import CSRFError
+from werkzeug.exceptions import HTTPException
+
+from app.data import NotFound, Unavailable
+
+MESSAGES = {
+    400: "That request could not be understood.",
+    403: "You cannot do that.",
+    404: "We could not find that page. If you followed a link to a document, it may not exist "
+         "or may not be shared with you.",
+    405: "That action is not allowed here.",
+    429: "Too many requests. Please wait a moment and try again.",
+    500: "Something went wrong on our side. Please try again; if it keeps happening, contact us.",
+    503: "The portal is briefly unavailable. Please try again in a moment.",
+}
+
+
+def render_error(status: int, message: str | None = None):
+    message = message or MESSAGES.get(status, MESSAGES[500])
+    if request.accept_mimetypes.best == "application/json":
+        return jsonify(error=message, status=status), status
+    return render_template("error.html", status=status, message=message), status
+
+
+def init_app(app) -> None:
+    @app.errorhandler(HTTPException)
+    def http_error(error):
+        return render_error(error.code or 500)
+
+    @app.errorhandler(CSRFError)
+    def csrf_error(error):
+        return render_error(400, "This form has expired. Go back, reload the page and try again.")
+
+    @app.errorhandler(NotFound)
+    def not_found(error):
+        return render_error(404)
+
+    @app.errorhandler(Unavailable)
+    def unavailable(error):
+        return render_error(503)
+
+    @app.errorhandler(Exception)
+    def unexpected(error):
+        app.logger.exception("unexpected error")
+        return render_error(500)

@@ -1,0 +1,49 @@
+"""Jinja filters: money per currency and locale (Babel), dates in the business's time zone."""
+
+import re
+from datetime import date, datetime
+from decimal import Decimal
+from zoneinfo import ZoneInfo
+
+from babel.dates import format_date, format_datetime
+from babel.numbers import format_currency, get_currency_precision
+from markupsafe import Markup, escape
+
+LOCALE = "en_US"
+URL = re.compile(r"(https?://[^\s<>\"']+)")
+
+
+def money(minor_units, currency: str) -> str:
+    """Integer minor units (cents, yen...) as the currency is written: $1,234.50, ¥1,235."""
+    digits = get_currency_precision(currency)
+    return format_currency(Decimal(int(minor_units or 0)).scaleb(-digits), currency, locale=LOCALE)
+
+
+def day(value, time_zone: str = "UTC") -> str:
+    if value in (None, ""):
+        return ""
+    if isinstance(value, str):
+        value = datetime.fromisoformat(value) if "T" in value else date.fromisoformat(value)
+    if isinstance(value, datetime):
+        value = value.astimezone(ZoneInfo(time_zone)).date()
+    return format_date(value, "medium", locale=LOCALE)
+
+
+def moment(value, time_zone: str = "UTC") -> str:
+    if value in (None, ""):
+        return ""
+    if isinstance(value, str):
+        value = datetime.fromisoformat(value)
+    return format_datetime(value, "medium", tzinfo=ZoneInfo(time_zone), locale=LOCALE)
+
+
+def linkify(text: str) -> Markup:
+    """Escapes the text, then makes its URLs clickable (the local mailbox's links)."""
+    return Markup(URL.sub(r'<a href="\1">\1</a>', str(escape(text))))
+
+
+def init_app(app) -> None:
+    app.add_template_filter(money)
+    app.add_template_filter(day)
+    app.add_template_filter(moment)
+    app.add_template_filter(linkify)

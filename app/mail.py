@@ -1,0 +1,46 @@
+"""Sending email: over SMTP when configured, else into a local Maildir that /dev/mailbox shows
+(development only: production refuses to start without SMTP)."""
+
+import mailbox
+import smtplib
+from email.message import EmailMessage
+from email.utils import formatdate, make_msgid
+from pathlib import Path
+
+
+def build_message(sender: str, to: str, subject: str, text: str, html: str | None = None,
+                  attachments: list[dict] | None = None) -> EmailMessage:
+    message = EmailMessage()
+    message["From"], message["To"], message["Subject"] = sender, to, subject
+    message["Date"] = formatdate(localtime=False)
+    message["Message-ID"] = make_msgid(domain="client-portal.local")
+    message.set_content(text)
+    if html:
+        message.add_alternative(html, subtype="html")
+    for attachment in attachments or []:
+        maintype, subtype = attachment["content_type"].split("/", 1)
+        message.add_attachment(attachment["content"].encode(), maintype=maintype, subtype=subtype,
+                               filename=attachment["filename"])
+    return message
+
+
+def send_email(config, to: str, subject: str, text: str, html: str | None = None,
+               attachments: list[dict] | None = None) -> None:
+    message = build_message(config["MAIL_FROM"], to, subject, text, html, attachments)
+    if config.get("SMTP_HOST"):
+        with smtplib.SMTP(config["SMTP_HOST"], config["SMTP_PORT"], timeout=15) as smtp:
+            if config.get("SMTP_STARTTLS"):
+                smtp.starttls()
+            if config.get("SMTP_USERNAME"):
+                smtp.login(config["SMTP_USERNAME"], config["SMTP_PASSWORD"])
+            smtp.send_message(message)
+        return
+    if config.get("PORTAL_ENV") == "production":
+        raise RuntimeError("SMTP_HOST must be set in production")
+    local_mailbox(config).add(message)
+
+
+def local_mailbox(config) -> mailbox.Maildir:
+    folder = Path(config["MAILBOX_DIR"])
+    folder.parent.mkdir(parents=True, exist_ok=True)
+    return mailbox.Maildir(folder, create=True)

@@ -1,0 +1,18 @@
+/**
+ * Whether the address still belongs to a client with portal access, not archived. Supabase mode
+ * asks it on each request, so switching access off ends a session at its next request (Postgres
+ * mode's touch_session does the same). Service role only.
+ */
+create or replace function public.client_has_portal_access(p_email text) returns jsonb
+language sql
+stable
+security invoker
+set search_path = ''
+as $$
+  select to_jsonb(exists (
+    select from public.clients c
+     where lower(c.email) = lower(btrim(p_email)) and c.portal_access and not c.archived))
+$$;
+
+revoke all on function public.client_has_portal_access(text) from public, anon, authenticated;
+grant execute on function public.client_has_portal_access(text) to service_role;
