@@ -34,11 +34,42 @@ def db(database_url):
 
 
 @pytest.fixture
-def app(database_url):
+def app(database_url, tmp_path):
     return create_app({"TESTING": True, "DATABASE_URL": database_url, "SECRET_KEY": "test-secret",
-                       "JWT_SECRET": "test-jwt-secret", "WTF_CSRF_ENABLED": True})
+                       "JWT_SECRET": "test-jwt-secret-of-at-least-32-bytes", "WTF_CSRF_ENABLED": True,
+                       "MAILBOX_DIR": str(tmp_path / "mailbox"), "PORTAL_BASE_URL": "http://localhost"})
 
 
 @pytest.fixture
 def client(app):
     return app.test_client()
+
+
+@pytest.fixture
+def make_client(database_url):
+    """Creates a client (committed, with a unique email) and returns its email and id."""
+
+    def make(name="Test Client", portal_access=True, archived=False):
+        email = f"{uuid.uuid4().hex[:10]}@example.test"
+        with psycopg.connect(database_url, autocommit=True) as conn:
+            client_id = conn.execute(
+                "insert into public.clients (name, email, portal_access, archived)"
+                " values (%s, %s, %s, %s) returning id::text",
+                (name, email, portal_access, archived)).fetchone()[0]
+        return email, client_id
+
+    return make
+
+
+@pytest.fixture
+def live_server(app):
+    """The app on a real threaded HTTP server on loopback, for browsers and concurrent clients."""
+    import threading
+
+    from werkzeug.serving import make_server
+
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_port}"
+    server.shutdown()

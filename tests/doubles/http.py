@@ -33,8 +33,11 @@ class HttpDouble:
                 double.requests.append(Recorded(self.command, self.path,
                                                 {k.lower(): v for k, v in self.headers.items()}, body))
                 status, payload = double.answer(self.command, self.path, body)
-                data = json.dumps(payload).encode()
                 self.send_response(status)
+                if status == 204:  # No Content: no body at all
+                    self.end_headers()
+                    return
+                data = json.dumps(payload).encode()
                 self.send_header("Content-Type", "application/json; charset=utf-8")
                 self.send_header("Content-Length", str(len(data)))
                 self.end_headers()
