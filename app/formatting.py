@@ -34,7 +34,7 @@ def moment(value, time_zone: str = "UTC") -> str:
         return ""
     if isinstance(value, str):
         value = datetime.fromisoformat(value)
-    return format_datetime(value, "medium", tzinfo=ZoneInfo(time_zone), locale=LOCALE)
+    return format_datetime(value, "MMM d, y, h:mm a", tzinfo=ZoneInfo(time_zone), locale=LOCALE)
 
 
 def linkify(text: str) -> Markup:

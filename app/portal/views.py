@@ -1,8 +1,13 @@
-from flask import current_app, render_template
+from flask import abort, current_app, flash, redirect, render_template, request, url_for
 
 from app.auth.session import current_identity, login_required
-from app.data import get_data
+from app.data import Conflict, InvalidInput, get_data
 from app.portal import bp
+from app.portal.forms import AcceptQuoteForm, ContactForm, RejectQuoteForm
+
+INVOICE_FILTERS = [("all", "All"), ("paid", "Paid"), ("unpaid", "Unpaid"), ("overdue", "Overdue")]
+QUOTE_FILTERS = [("all", "All"), ("pending", "Pending"), ("accepted", "Accepted"), ("rejected", "Rejected")]
+PAGE_SIZE = 20
 
 
 def call(function: str, **args):
@@ -10,8 +15,128 @@ def call(function: str, **args):
     return get_data(current_app).call_as_client(current_identity(), function, **args)
 
 
+def page_number() -> int:
+    page = request.args.get("page", "1")
+    if not page.isdigit() or not 1 <= int(page) <= 10_000:
+        abort(404)
+    return int(page)
+
+
+def chosen_filter(filters) -> str:
+    status = request.args.get("status", "all")
+    if status not in dict(filters):
+        abort(404)
+    return status
+
+
 @bp.get("/")
 @login_required
 def dashboard():
     """Outstanding balance, recent invoices and quotes, recent activity."""
     return render_template("portal/dashboard.html", dashboard=call("portal_dashboard"))
+
+
+@bp.get("/invoices")
+@login_required
+def invoices():
+    """Invoices, filtered by All / Paid / Unpaid / Overdue, newest first."""
+    status = chosen_filter(INVOICE_FILTERS)
+    listing = call("portal_invoices", p_status=status, p_page=page_number(), p_page_size=PAGE_SIZE)
+    return render_template("portal/invoices.html", listing=listing, filters=INVOICE_FILTERS)
+
+
+@bp.get("/invoices/<uuid:invoice_id>")
+@login_required
+def invoice(invoice_id):
+    """One invoice: items, totals, payment history."""
+    document = call("portal_invoice", p_invoice_id=str(invoice_id))
+    call("record_document_view", p_document_type="invoice", p_document_id=str(invoice_id))
+    return render_template("portal/invoice.html", invoice=document)
+
+
+@bp.get("/quotes")
+@login_required
+def quotes():
+    """Quotes, filtered by All / Pending / Accepted / Rejected, newest first."""
+    status = chosen_filter(QUOTE_FILTERS)
+    listing = call("portal_quotes", p_status=status, p_page=page_number(), p_page_size=PAGE_SIZE)
+    return render_template("portal/quotes.html", listing=listing, filters=QUOTE_FILTERS)
+
+
+@bp.get("/quotes/<uuid:quote_id>")
+@login_required
+def quote(quote_id):
+    """One quote: items, totals, validity, and its decision."""
+    document = call("portal_quote", p_quote_id=str(quote_id))
+    call("record_document_view", p_document_type="quote", p_document_id=str(quote_id))
+    return render_template("portal/quote.html", quote=document)
+
+
+def decide(quote_id, form, template, function, **args):
+    """The confirm step of accepting or rejecting: the form, then the database decides."""
+    document = call("portal_quote", p_quote_id=str(quote_id))
+    if document["state"] != "pending":
+        flash(f"Quote {document['number']} is {document['state']} and can no longer be changed.", "error")
+        return redirect(url_for("portal.quote", quote_id=quote_id), 303)
+    if form.validate_on_submit():
+        try:
+            call(function, p_quote_id=str(quote_id), **{k: v(form) for k, v in args.items()})
+        except (InvalidInput, Conflict) as error:
+            flash(error.message, "error")
+        else:
+            flash(f"Quote {document['number']} was {'accepted' if function == 'accept_quote' else 'rejected'}. "
+                  "Thank you!", "success")
+        return redirect(url_for("portal.quote", quote_id=quote_id), 303)
+    status = 400 if form.errors else 200
+    return render_template(template, quote=document, form=form), status
+
+
+@bp.route("/quotes/<uuid:quote_id>/accept", methods=["GET", "POST"])
+@login_required
+def accept_quote(quote_id):
+    """Accept a pending quote: type your name, confirm."""
+    return decide(quote_id, AcceptQuoteForm(), "portal/accept_quote.html", "accept_quote",
+                  p_signer_name=lambda form: form.signer_name.data.strip())
+
+
+@bp.route("/quotes/<uuid:quote_id>/reject", methods=["GET", "POST"])
+@login_required
+def reject_quote(quote_id):
+    """Reject a pending quote, with an optional reason; confirm."""
+    return decide(quote_id, RejectQuoteForm(), "portal/reject_quote.html", "reject_quote",
+                  p_reason=lambda form: (form.reason.data or "").strip() or None)
+
+
+@bp.route("/profile", methods=["GET", "POST"])
+@login_required
+def profile():
+    """Contact details; phone and address can be changed, the email cannot."""
+    current = call("portal_profile")
+    form = ContactForm(data=current["client"])
+    if form.validate_on_submit():
+        try:
+            call("update_contact", **{f"p_{name}": (form[name].data or "").strip() for name in (
+                "phone", "address_line1", "address_line2", "city", "region", "postal_code", "country")})
+        except InvalidInput as error:
+            for field, message in (error.details or {"phone": error.message}).items():
+                form[field].errors = [*form[field].errors, message] if field in form else [message]
+        else:
+            flash("Your contact details were saved.", "success")
+            return redirect(url_for("portal.profile"), 303)
+    status = 400 if form.errors else 200
+    return render_template("portal/profile.html", profile=current, form=form), status
+
+
+@bp.get("/activity")
+@login_required
+def activity():
+    """The account's history, newest first."""
+    return render_template("portal/activity.html",
+                           listing=call("portal_activity", p_page=page_number(), p_page_size=25))
+
+
+@bp.get("/bookings")
+@login_required
+def bookings():
+    """The business's booking links."""
+    return render_template("portal/bookings.html", links=call("portal_booking_links"))
