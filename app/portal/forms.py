@@ -19,7 +19,8 @@ class RejectQuoteForm(FlaskForm):
 class ContactForm(FlaskForm):
     """The database checks every field again; these checks give the same message sooner."""
 
-    phone = StringField("Phone number", validators=[Optional(), Length(max=40, message="At most 40 characters."),
+    phone = StringField("Phone number", validators=[
+                        Optional(), Length(max=40, message="At most 40 characters."),
                         Regexp(r"^\+?[0-9][0-9 ().-]{2,28}[0-9]( ?(x|ext\.?) ?[0-9]{1,6})?$",
                                message="Use digits, spaces, + ( ) . - only, for example +1 555 010 2000.")])
     address_line1 = StringField("Address line 1", validators=[Optional(), Length(max=200), NO_MARKUP])

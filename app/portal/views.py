@@ -84,8 +84,8 @@ def decide(quote_id, form, template, function, **args):
         except (InvalidInput, Conflict) as error:
             flash(error.message, "error")
         else:
-            flash(f"Quote {document['number']} was {'accepted' if function == 'accept_quote' else 'rejected'}. "
-                  "Thank you!", "success")
+            decision = "accepted" if function == "accept_quote" else "rejected"
+            flash(f"Quote {document['number']} was {decision}. Thank you!", "success")
         return redirect(url_for("portal.quote", quote_id=quote_id), 303)
     status = 400 if form.errors else 200
     return render_template(template, quote=document, form=form), status
