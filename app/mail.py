@@ -42,5 +42,7 @@ def send_email(config, to: str, subject: str, text: str, html: str | None = None
 
 def local_mailbox(config) -> mailbox.Maildir:
     folder = Path(config["MAILBOX_DIR"])
-    folder.parent.mkdir(parents=True, exist_ok=True)
-    return mailbox.Maildir(folder, create=True)
+    # Maildir(create=True) skips an existing empty folder; its three subfolders must exist.
+    for part in ("tmp", "new", "cur"):
+        (folder / part).mkdir(parents=True, exist_ok=True)
+    return mailbox.Maildir(folder, create=False)

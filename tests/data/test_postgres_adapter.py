@@ -1,90 +1,138 @@
 """The Postgres adapter does what PostgREST does: one transaction per call, the role and the
-claims set locally, named arguments; errors map like the Supabase adapter's."""
+claims set locally, named arguments; every SQLSTATE maps through the one table."""
+
+import socket
+import uuid
 
 import psycopg
 import pytest
 from psycopg_pool import ConnectionPool
 
-from app.data import ClientIdentity, Unavailable
+from app.data import (
+    ClientIdentity,
+    Conflict,
+    DataError,
+    InvalidInput,
+    NotFound,
+    PermissionDenied,
+    Unavailable,
+)
 from app.data.base import ERRORS_BY_CODE
 from app.data.postgres import PostgresData
 
-WHOAMI = """
-create or replace function public.test_whoami(p_echo text default null) returns jsonb
-language sql as $$
-  select jsonb_build_object('role', current_user, 'email', auth.email(), 'echo', p_echo,
-                            'claims', current_setting('request.jwt.claims', true))
-$$;
-create or replace function public.test_raise(p_code text) returns jsonb
-language plpgsql as $$
-begin
-  raise exception 'raised %', p_code using errcode = p_code, detail = '{"field": "why"}';
-end
-$$;
-create or replace function public.test_uuid(p_id uuid) returns jsonb
-language sql as $$ select to_jsonb(p_id) $$;
-grant execute on function public.test_whoami(text), public.test_raise(text),
-  public.test_uuid(uuid) to authenticated, service_role;
-"""
+ADA = ClientIdentity("ada-token", {"sub": str(uuid.uuid4()), "email": "ada@example.test",
+                                   "role": "authenticated", "aud": "authenticated"})
+GRACE = ClientIdentity("grace-token", {"email": "grace@example.test", "role": "authenticated"})
+
+SQLSTATES = sorted(code for code in ERRORS_BY_CODE if not code.startswith("PGRST"))
+# Outside the table: plain DataError (P0001 is a bare `raise exception`), or unavailable.
+OTHER_SQLSTATES = [("P0001", DataError), ("23503", DataError),
+                   ("XX000", DataError), ("08006", Unavailable), ("53300", Unavailable)]
 
 
-@pytest.fixture(scope="module")
-def data(database_url):
-    with psycopg.connect(database_url, autocommit=True) as conn:
-        conn.execute(WHOAMI)
-    pool = ConnectionPool(database_url, min_size=1, max_size=1, open=True)
-    yield PostgresData(pool)
-    pool.close()
-    with psycopg.connect(database_url, autocommit=True) as conn:
-        conn.execute("drop function public.test_whoami(text), public.test_raise(text),"
-                     " public.test_uuid(uuid)")
+def test_client_calls_run_as_authenticated_with_the_verified_claims(pg_data):
+    result = pg_data.call_as_client(ADA, "whoami", p_echo="hello")
+    assert result["user"] == "authenticated"
+    assert result["email"] == "ada@example.test"
+    assert result["claims"] == ADA.claims
+    assert result["echo"] == "hello"
 
 
-def test_client_calls_run_as_authenticated_with_the_claims(data):
-    identity = ClientIdentity("token", {"email": "a@example.test", "role": "authenticated"})
-    result = data.call_as_client(identity, "test_whoami", p_echo="hello")
-    assert (result["role"], result["email"], result["echo"]) == ("authenticated", "a@example.test", "hello")
+def test_service_calls_run_as_service_role_with_its_claims(pg_data):
+    result = pg_data.call_as_service("whoami")
+    assert (result["user"], result["email"]) == ("service_role", None)
+    assert result["claims"] == {"role": "service_role"}
 
 
-def test_service_calls_run_as_service_role(data):
-    result = data.call_as_service("test_whoami")
-    assert result["role"] == "service_role"
-    assert result["email"] is None
+def test_the_role_really_changes_what_may_be_called(pg_data):
+    assert pg_data.call_as_service("service_only") == "service"
+    with pytest.raises(PermissionDenied) as raised:
+        pg_data.call_as_client(ADA, "service_only")
+    assert raised.value.code == "42501"
 
 
-def test_identity_never_leaks_into_the_next_call_on_a_pooled_connection(data):
-    data.call_as_client(ClientIdentity("t", {"email": "a@example.test"}), "test_whoami")
-    with data.pool.connection() as conn:
-        row = conn.execute("select current_user, current_setting('request.jwt.claims', true)").fetchone()
-    assert row[0] != "authenticated"
-    assert not row[1]
+def test_identity_never_leaks_into_the_next_call_on_the_same_connection(pg_data):
+    first = pg_data.call_as_client(ADA, "whoami")
+    second = pg_data.call_as_service("whoami")
+    with pytest.raises(NotFound):
+        pg_data.call_as_client(GRACE, "raise_code", p_code="P0002")
+    third = pg_data.call_as_client(GRACE, "whoami")
+    assert first["pid"] == second["pid"] == third["pid"], "the pool of one reused its connection"
+    assert (second["user"], second["email"]) == ("service_role", None)
+    assert (third["user"], third["email"]) == ("authenticated", "grace@example.test")
+    with pg_data.pool.connection() as conn:
+        user, claims, pid = conn.execute(
+            "select current_user::text, current_setting('request.jwt.claims', true),"
+            " pg_backend_pid()").fetchone()
+    assert pid == first["pid"]
+    assert user not in ("authenticated", "service_role")
+    assert not claims
 
 
-@pytest.mark.parametrize("code,expected", sorted(
-    (c, e) for c, e in ERRORS_BY_CODE.items() if not c.startswith("PGRST")))
-def test_sqlstates_map_to_the_same_errors_as_supabase(data, code, expected):
-    with pytest.raises(expected) as raised:
-        data.call_as_service("test_raise", p_code=code)
-    assert raised.value.code == code
-    assert raised.value.message == f"raised {code}"
+@pytest.mark.parametrize("code", SQLSTATES)
+def test_each_sqlstate_of_the_table_maps_to_its_error(pg_data, code):
+    with pytest.raises(ERRORS_BY_CODE[code]) as raised:
+        pg_data.call_as_client(ADA, "raise_code", p_code=code, p_message=f"Raised {code}.")
+    assert type(raised.value) is ERRORS_BY_CODE[code]
+    assert (raised.value.code, raised.value.message) == (code, f"Raised {code}.")
     assert raised.value.details == {"field": "why"}
 
 
-def test_uuid_arguments_are_passed_as_text(data):
-    value = "aaaaaaaa-0000-4000-8000-000000000001"
-    assert data.call_as_service("test_uuid", p_id=value) == value
+def test_the_table_covers_the_design():
+    assert {code for code, error in ERRORS_BY_CODE.items() if error is InvalidInput} == {
+        "22023", "22001", "23514", "23505", "22P02", "22007", "22008"}
+    assert (ERRORS_BY_CODE["P0002"], ERRORS_BY_CODE["55000"], ERRORS_BY_CODE["42501"]) == (
+        NotFound, Conflict, PermissionDenied)
 
 
-def test_bad_function_names_never_reach_the_database(data):
+@pytest.mark.parametrize("code,expected", OTHER_SQLSTATES)
+def test_other_sqlstates_are_plain_data_errors_or_unavailable(pg_data, code, expected):
+    with pytest.raises(DataError) as raised:
+        pg_data.call_as_service("raise_code", p_code=code)
+    assert type(raised.value) is expected
+
+
+def test_real_database_errors_map_too(pg_data):
+    with pytest.raises(InvalidInput) as raised:
+        pg_data.call_as_service("describe_args", p_id="not-a-uuid")
+    assert raised.value.code == "22P02"
+    with pytest.raises(DataError) as raised:
+        pg_data.call_as_service("no_such_function")
+    assert raised.value.code == "42883"
+
+
+def test_named_arguments_in_any_order_uuid_as_text_and_dicts_as_jsonb(pg_data):
+    value = str(uuid.uuid4())
+    result = pg_data.call_as_service("describe_args", p_doc={"a": [1, 2]}, p_id=value)
+    assert result == {"id": value, "id_type": "uuid", "count": 0, "doc": {"a": [1, 2]}}
+    assert pg_data.call_as_service("describe_args", p_id=uuid.UUID(value), p_count=3)["count"] == 3
+
+
+@pytest.mark.parametrize("function,args", [
+    ("whoami(); drop table clients; --", {}), ("private.whoami", {}), ("WhoAmI", {}),
+    ("whoami\n", {}), ("", {}), ("whoami", {"p_echo) => null; --": "x"})])
+def test_bad_names_are_refused_before_reaching_the_database(function, args):
+    never_opened = ConnectionPool("postgresql://nobody@127.0.0.1:1/none", open=False)
     with pytest.raises(ValueError):
-        data.call_as_service("test_whoami(); drop table clients; --")
+        PostgresData(never_opened).call_as_service(function, **args)
 
 
-def test_unreachable_database_is_unavailable():
-    pool = ConnectionPool("postgresql://postgres@127.0.0.1:1/none?connect_timeout=1",
-                          min_size=0, max_size=1, open=True, timeout=2)
-    try:
+def test_a_dropped_connection_is_unavailable_and_the_next_call_gets_a_new_one(
+        pg_data, adapter_db_url):
+    pid = pg_data.call_as_service("whoami")["pid"]
+    with psycopg.connect(adapter_db_url, autocommit=True) as conn:
+        conn.execute("select pg_terminate_backend(%s)", (pid,))
+    with pytest.raises(Unavailable) as raised:
+        pg_data.call_as_service("whoami")
+    assert raised.value.code == "unavailable"
+    assert pg_data.call_as_service("whoami")["pid"] != pid
+
+
+def test_an_unreachable_database_is_unavailable():
+    with socket.socket() as probe:  # a port nothing listens on
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    url = f"postgresql://postgres@127.0.0.1:{port}/none?connect_timeout=1"
+    with ConnectionPool(url, min_size=0, max_size=1, open=True, timeout=1) as pool:
         with pytest.raises(Unavailable):
-            PostgresData(pool).call_as_service("test_whoami")
-    finally:
-        pool.close()
+            PostgresData(pool).call_as_service("whoami")
