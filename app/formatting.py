@@ -5,20 +5,40 @@ from datetime import date, datetime
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
+from functools import lru_cache
+
+from babel import Locale
 from babel.dates import format_date, format_datetime
 from babel.numbers import format_currency, get_currency_precision
 from markupsafe import Markup, escape
 
-LOCALE = "en_US"
+# Parsed once: Babel re-parses a locale given by name on every call.
+LOCALE = Locale.parse("en_US")
 URL = re.compile(r"(https?://[^\s<>\"']+)")
+STATE_LABELS = {"partially_paid": "Partly paid", "unpaid": "Unpaid", "paid": "Paid",
+                "overdue": "Overdue", "void": "Void", "pending": "Pending", "accepted": "Accepted",
+                "rejected": "Rejected", "expired": "Expired"}
 
 
+@lru_cache(maxsize=64)
+def _digits(currency: str) -> int:
+    return get_currency_precision(currency)
+
+
+# Pure functions of their arguments, and Babel is slow: the same amounts and dates recur on
+# every page a client opens, so results are memoised.
+@lru_cache(maxsize=8192)
 def money(minor_units, currency: str) -> str:
     """Integer minor units (cents, yen...) as the currency is written: $1,234.50, ¥1,235."""
-    digits = get_currency_precision(currency)
-    return format_currency(Decimal(int(minor_units or 0)).scaleb(-digits), currency, locale=LOCALE)
+    return format_currency(Decimal(int(minor_units or 0)).scaleb(-_digits(currency)), currency,
+                           locale=LOCALE)
 
 
+def state_label(state: str) -> str:
+    return STATE_LABELS.get(state, state.replace("_", " ").capitalize())
+
+
+@lru_cache(maxsize=8192)
 def day(value, time_zone: str = "UTC") -> str:
     if value in (None, ""):
         return ""
@@ -29,6 +49,7 @@ def day(value, time_zone: str = "UTC") -> str:
     return format_date(value, "medium", locale=LOCALE)
 
 
+@lru_cache(maxsize=8192)
 def moment(value, time_zone: str = "UTC") -> str:
     if value in (None, ""):
         return ""
@@ -47,3 +68,4 @@ def init_app(app) -> None:
     app.add_template_filter(day)
     app.add_template_filter(moment)
     app.add_template_filter(linkify)
+    app.add_template_filter(state_label)
