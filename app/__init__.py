@@ -17,12 +17,13 @@ def create_app(test_config: dict | None = None) -> Flask:
     formatting.init_app(app)
 
     from app.auth import bp as auth_bp
+    from app.booking import bp as booking_bp
     from app.health import bp as health_bp
+    from app.pdf import bp as pdf_bp
     from app.portal import bp as portal_bp
 
-    app.register_blueprint(health_bp)
-    app.register_blueprint(auth_bp)
-    app.register_blueprint(portal_bp)
+    for blueprint in (health_bp, auth_bp, portal_bp, pdf_bp, booking_bp):
+        app.register_blueprint(blueprint)
     if app.config["PORTAL_ENV"] != "production":
         from app.dev import bp as dev_bp
 

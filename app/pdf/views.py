@@ -1,0 +1,1 @@
+"""PDF downloads (built in the PDF issue)."""
