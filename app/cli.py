@@ -2,48 +2,76 @@
 
 import argparse
 import os
+import signal
 import sys
+
+import psycopg
 
 from app.config import PROJECT_ROOT
 from app.db import cluster
 from app.db.migrate import migrate
 
+SEED = PROJECT_ROOT / "supabase" / "seed.sql"
+
+
+def local_database_url() -> str:
+    """DATABASE_URL, else the `portal` database on the local (or a throwaway) server."""
+    if os.environ.get("DATABASE_URL"):
+        return os.environ["DATABASE_URL"]
+    return cluster.ensure_database(cluster.resolve_server_url(), "portal")
+
+
+def migrate_and_report(url: str) -> None:
+    try:
+        print(migrate(url).summary(), flush=True)
+    except psycopg.Error as error:
+        notes = getattr(error, "__notes__", [])  # which file failed, when one did
+        rolled_back = ["Nothing of that step was applied."] if notes else []
+        sys.exit("\n".join([f"Migration failed: {error}", *notes, *rolled_back]))
+
+
+def load_seed_if_empty(url: str) -> None:
+    """The demo data, only into a database without clients (so a restart keeps your edits)."""
+    if not SEED.exists():
+        return
+    with psycopg.connect(url) as conn:
+        if not conn.execute("select exists (select from public.clients)").fetchone()[0]:
+            conn.execute(SEED.read_text())
+            print(f"Loaded the demo data ({SEED.relative_to(PROJECT_ROOT)}).")
+
 
 def cmd_migrate(args) -> int:
-    url = args.database_url or os.environ.get("DATABASE_URL")
-    if not url:
-        url = cluster.ensure_database(cluster.resolve_server_url(), "portal")
-    print(migrate(url).summary())
+    migrate_and_report(args.database_url or local_database_url())
     return 0
 
 
 def cmd_dev(args) -> int:
     """The embedded default: a local Postgres, migrated and seeded, and the app on loopback."""
-    import psycopg
-
-    url = os.environ.get("DATABASE_URL") or cluster.ensure_database(
-        cluster.resolve_server_url(), "portal")
-    print(migrate(url).summary())
-    with psycopg.connect(url) as conn:
-        if not conn.execute("select exists (select from public.clients)").fetchone()[0]:
-            conn.execute((PROJECT_ROOT / "supabase" / "seed.sql").read_text())
-            print("Loaded the demo data (supabase/seed.sql).")
-    os.environ["DATABASE_URL"] = url
     from app import create_app
 
-    app = create_app()
+    url = local_database_url()
+    migrate_and_report(url)
+    load_seed_if_empty(url)
+    app = create_app({"DATABASE_URL": url})
     print(f"Client Portal is running at http://127.0.0.1:{args.port}/", flush=True)
-    app.run(host="127.0.0.1", port=args.port, debug=False, use_reloader=False)
+    # A plain `kill` should stop it as Ctrl-C does: through the exit hooks (pool, cluster).
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
+    try:
+        app.run(host="127.0.0.1", port=args.port, debug=False, use_reloader=False)
+    except KeyboardInterrupt:
+        pass
     return 0
 
 
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(prog="portal", description="Client Portal")
     commands = parser.add_subparsers(dest="command", required=True)
-    db = commands.add_parser("db", help="database commands").add_subparsers(dest="db_command",
-                                                                           required=True)
-    migrate_parser = db.add_parser("migrate", help="apply migrations, functions and policies")
-    migrate_parser.add_argument("--database-url", help="defaults to DATABASE_URL or the local server")
+    db = commands.add_parser("db", help="database commands")
+    db_commands = db.add_subparsers(dest="db_command", required=True)
+    migrate_parser = db_commands.add_parser(
+        "migrate", help="apply the compatibility script, migrations, functions and policies")
+    migrate_parser.add_argument("--database-url",
+                                help="defaults to DATABASE_URL, else the local `portal` database")
     migrate_parser.set_defaults(func=cmd_migrate)
     dev = commands.add_parser("dev", help="run the portal on the embedded default")
     dev.add_argument("--port", type=int, default=5000)

@@ -61,7 +61,8 @@ def session_cookies(url: str, count: int) -> list[str]:
             token = secrets.token_hex(16)
             token_hash = hashlib.sha256(token.encode()).hexdigest()
             conn.execute("set role service_role")
-            conn.execute("select public.request_login_link(%s, null, %s, %s)", (email, token_hash, token_hash))
+            conn.execute("select public.request_login_link(%s, null, %s, %s)",
+                         (email, token_hash, token_hash))
             signed = conn.execute("select public.consume_login_link(%s, 28800, 'bench', %s)",
                                   (token_hash, datetime.now(UTC))).fetchone()[0]
             conn.execute("reset role")
@@ -84,14 +85,16 @@ def run_wrk(base: str, path: str, cookie_file: str, duration: int, connections: 
         script.write(LUA % {"cookies": cookie_file, "path": path})
     out = subprocess.run(["wrk", "-t2", f"-c{connections}", f"-d{duration}s", "-s", script.name, base],
                          capture_output=True, text=True, check=True).stdout
-    requests, errors, p50, p95, p99 = re.search(r"RESULT (\d+) (\d+) ([\d.]+) ([\d.]+) ([\d.]+)", out).groups()
+    found = re.search(r"RESULT (\d+) (\d+) ([\d.]+) ([\d.]+) ([\d.]+)", out)
+    requests, errors, p50, p95, p99 = found.groups()
     rate = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))
     return {"rps": rate, "p50": float(p50), "p95": float(p95), "p99": float(p99),
             "requests": int(requests), "errors": int(errors)}
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(description=__doc__,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--database-url")
     parser.add_argument("--duration", type=int, default=15)
     parser.add_argument("--connections", type=int, default=4)

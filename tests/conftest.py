@@ -6,6 +6,7 @@ import psycopg
 import pytest
 
 from app import create_app
+from app.config import PROJECT_ROOT
 from app.db import cluster
 from app.db.migrate import migrate
 
@@ -33,11 +34,21 @@ def db(database_url):
         conn.rollback()
 
 
+def close_pool(app):
+    """Each test builds an app, and each app's pool holds connections: give them back."""
+    pool = app.extensions.get("portal_pool")
+    if pool is not None:
+        pool.close()
+
+
 @pytest.fixture
 def app(database_url, tmp_path):
-    return create_app({"TESTING": True, "DATABASE_URL": database_url, "SECRET_KEY": "test-secret",
-                       "JWT_SECRET": "test-jwt-secret-of-at-least-32-bytes", "WTF_CSRF_ENABLED": True,
-                       "MAILBOX_DIR": str(tmp_path / "mailbox"), "PORTAL_BASE_URL": "http://localhost"})
+    app = create_app({"TESTING": True, "DATABASE_URL": database_url, "SECRET_KEY": "test-secret",
+                      "JWT_SECRET": "test-jwt-secret-of-at-least-32-bytes",
+                      "WTF_CSRF_ENABLED": True, "MAILBOX_DIR": str(tmp_path / "mailbox"),
+                      "PORTAL_BASE_URL": "http://localhost"})
+    yield app
+    close_pool(app)
 
 
 @pytest.fixture
@@ -69,7 +80,47 @@ def live_server(app):
     from werkzeug.serving import make_server
 
     server = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
+    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05},
+                              daemon=True)
     thread.start()
     yield f"http://127.0.0.1:{server.server_port}"
     server.shutdown()
+
+
+@pytest.fixture(scope="session")
+def demo_database_url(server_url):
+    """A database with the demo seed, as `make run` has it."""
+    name = f"portal_demo_{uuid.uuid4().hex[:12]}"
+    url = cluster.ensure_database(server_url, name)
+    migrate(url)
+    with psycopg.connect(url, autocommit=True) as conn:
+        conn.execute((PROJECT_ROOT / "supabase" / "seed.sql").read_text())
+    yield url
+    cluster.drop_database(server_url, name)
+
+
+@pytest.fixture
+def demo_app(demo_database_url, tmp_path):
+    app = create_app({"TESTING": True, "DATABASE_URL": demo_database_url,
+                      "SECRET_KEY": "demo-secret",
+                      "JWT_SECRET": "demo-jwt-secret-of-at-least-32-bytes",
+                      "WTF_CSRF_ENABLED": True, "MAILBOX_DIR": str(tmp_path / "mailbox"),
+                      "PORTAL_BASE_URL": "http://localhost"})
+    yield app
+    close_pool(app)
+
+
+@pytest.fixture
+def signed_in(demo_app):
+    """A test client signed in as a demo client, through the real link flow. The per-address
+    limit is reset first: tests sign the same demo clients in many times a minute."""
+    from tests.signin import sign_in
+
+    def as_client(email="ada@example.com"):
+        with psycopg.connect(demo_app.config["DATABASE_URL"], autocommit=True) as conn:
+            conn.execute("delete from private.login_requests where email = %s", (email,))
+        client = demo_app.test_client()
+        sign_in(demo_app, client, email)
+        return client
+
+    return as_client

@@ -1,6 +1,5 @@
-"""`portal db migrate`: versioned once, repeatable every time, all or nothing per migration."""
+"""`portal db migrate`: versioned once, repeatable every time, all or nothing per step."""
 
-import shutil
 import uuid
 
 import psycopg
@@ -9,6 +8,8 @@ import pytest
 from app.config import PROJECT_ROOT
 from app.db import cluster
 from app.db.migrate import migrate
+
+MIGRATIONS = sorted((PROJECT_ROOT / "supabase" / "migrations").glob("*.sql"))
 
 
 @pytest.fixture
@@ -25,50 +26,150 @@ def history(url):
                             " supabase_migrations.schema_migrations order by version").fetchall()
 
 
-def test_second_run_applies_nothing(scratch_url):
+def scalar(url, query):
+    with psycopg.connect(url) as conn:
+        return conn.execute(query).fetchone()[0]
+
+
+def write(root, files):
+    for relative, text in files.items():
+        path = root / relative
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text)
+    return root
+
+
+# --- the project's own schema ------------------------------------------------------------------
+
+def test_second_run_applies_no_versioned_migration(scratch_url):
     first = migrate(scratch_url)
     recorded = history(scratch_url)
     second = migrate(scratch_url)
 
-    migration_files = sorted(p.name for p in (PROJECT_ROOT / "supabase/migrations").glob("*.sql"))
-    assert first.applied == migration_files
+    assert first.applied == [p.name for p in MIGRATIONS]
     assert second.applied == []
     assert history(scratch_url) == recorded
-    assert [v for v, _, _ in recorded] == [f.split("_")[0] for f in migration_files]
     assert "nothing to apply" in second.summary()
 
 
 def test_history_is_recorded_as_the_supabase_cli_does(scratch_url):
     migrate(scratch_url)
-    version, name, statements = history(scratch_url)[0]
-    first_file = sorted((PROJECT_ROOT / "supabase/migrations").glob("*.sql"))[0]
-    assert (version, name) == tuple(first_file.stem.split("_", 1))
-    assert statements == [first_file.read_text()]
+    assert history(scratch_url) == [(p.stem.split("_", 1)[0], p.stem.split("_", 1)[1],
+                                     [p.read_text()]) for p in MIGRATIONS]
 
 
-def test_compatibility_defines_auth_as_supabase_does(database_url):
-    claims = '{"sub": "9f1f0a4e-0000-4000-8000-000000000001", "email": "x@y.test", "role": "authenticated"}'
+def test_compatibility_creates_the_api_roles_as_supabase_has_them(database_url):
     with psycopg.connect(database_url) as conn:
-        roles = {r[0] for r in conn.execute(
-            "select rolname from pg_roles where rolname in ('anon', 'authenticated', 'service_role')")}
-        conn.execute("select set_config('request.jwt.claims', %s, true)", (claims,))
-        row = conn.execute("select auth.uid()::text, auth.email(), auth.role(),"
-                           " auth.jwt() ->> 'email'").fetchone()
-    assert roles == {"anon", "authenticated", "service_role"}
-    assert row == ("9f1f0a4e-0000-4000-8000-000000000001", "x@y.test", "authenticated", "x@y.test")
+        roles = conn.execute(
+            "select rolname, rolcanlogin, rolbypassrls from pg_roles where rolname"
+            " in ('anon', 'authenticated', 'service_role') order by rolname").fetchall()
+    assert roles == [("anon", False, False), ("authenticated", False, False),
+                     ("service_role", False, True)]
 
 
-def test_a_failing_migration_is_rolled_back_and_not_recorded(scratch_url, tmp_path):
-    root = tmp_path / "project"
-    for part in ("sql", "functions"):
-        shutil.copytree(PROJECT_ROOT / part, root / part)
-    shutil.copytree(PROJECT_ROOT / "supabase/migrations", root / "supabase/migrations")
-    (root / "supabase/migrations/29990101000000_break_things.sql").write_text(
-        "create table public.half_done (id int);\nselect 1/0;\n")
+CLAIMS = ('{"sub": "9f1f0a4e-0000-4000-8000-000000000001", "email": "x@y.test",'
+          ' "role": "authenticated"}')
+AUTH_CALLS = ("select auth.uid(), pg_typeof(auth.uid())::text, auth.email(), auth.role(),"
+              " auth.jwt(), pg_typeof(auth.jwt())::text")
+
+
+def test_auth_functions_read_the_request_claims(database_url):
+    with psycopg.connect(database_url) as conn:
+        conn.execute("select set_config('request.jwt.claims', %s, true)", (CLAIMS,))
+        uid, uid_type, email, role, jwt, jwt_type = conn.execute(AUTH_CALLS).fetchone()
+    assert (str(uid), uid_type, email, role) == (
+        "9f1f0a4e-0000-4000-8000-000000000001", "uuid", "x@y.test", "authenticated")
+    assert (jwt["email"], jwt_type) == ("x@y.test", "jsonb")
+
+
+def test_auth_functions_are_null_without_claims(database_url):
+    with psycopg.connect(database_url) as conn:
+        # An ended transaction-local setting leaves '' behind: Supabase treats it as absent.
+        conn.execute("select set_config('request.jwt.claims', '', false)")
+        assert conn.execute(AUTH_CALLS).fetchone() == (None, "uuid", None, None, None, "jsonb")
+
+
+def test_auth_functions_honour_the_older_per_claim_settings_first(database_url):
+    with psycopg.connect(database_url) as conn:
+        conn.execute("select set_config('request.jwt.claims', %s, true)", (CLAIMS,))
+        conn.execute("select set_config('request.jwt.claim.email', 'old@y.test', true),"
+                     " set_config('request.jwt.claim.sub', %s, true)",
+                     ("00000000-0000-4000-8000-000000000002",))
+        uid, _, email, role, _, _ = conn.execute(AUTH_CALLS).fetchone()
+    assert (str(uid), email, role) == (
+        "00000000-0000-4000-8000-000000000002", "old@y.test", "authenticated")
+
+
+# --- the runner itself, on a tiny project ------------------------------------------------------
+
+TINY = {
+    # Counts its own runs, so the tests can see it is applied on every run.
+    "sql/compat/supabase_compat.sql":
+        "create table if not exists public.compat_runs (at timestamptz default now());\n"
+        "insert into public.compat_runs default values;\n",
+    "supabase/migrations/20260101000000_create_things.sql": "create table public.things (id int);",
+    "supabase/migrations/20260102000000_add_thing_name.sql":
+        "alter table public.things add column name text;",
+    # Not named <version>_<name>.sql: the Supabase CLI skips such files, so do we.
+    "supabase/migrations/draft.sql": "select 1/0;",
+    # Sorts first by name, but needs the private helper: proves helpers are applied first.
+    "functions/count_things.sql":
+        "create or replace function public.count_things() returns int language sql"
+        " as $$ select private.thing_total() $$;",
+    "functions/private.thing_total.sql":
+        "create schema if not exists private;\n"
+        "create or replace function private.thing_total() returns int language sql"
+        " as $$ select count(*)::int from public.things $$;",
+    "sql/policies/things.sql": "alter table public.things enable row level security;",
+}
+
+
+def test_tiny_project_runs_in_order_and_twice(scratch_url, tmp_path):
+    root = write(tmp_path, TINY)
+
+    first = migrate(scratch_url, root=root)
+    second = migrate(scratch_url, root=root)
+
+    assert first.applied == ["20260101000000_create_things.sql",
+                             "20260102000000_add_thing_name.sql"]
+    assert second.applied == []
+    assert first.functions == second.functions == ["private.thing_total.sql", "count_things.sql"]
+    assert second.policies == ["things.sql"]
+    assert [row[:2] for row in history(scratch_url)] == [("20260101000000", "create_things"),
+                                                         ("20260102000000", "add_thing_name")]
+    assert scalar(scratch_url, "select count(*) from public.compat_runs") == 2
+    assert scalar(scratch_url, "select public.count_things()") == 0
+    assert first.skipped == ["draft.sql"]
+    assert "20260102000000_add_thing_name.sql" in first.summary()
+
+
+def test_a_broken_migration_is_rolled_back_wholly_and_not_recorded(scratch_url, tmp_path):
+    root = write(tmp_path, {**TINY, "supabase/migrations/20260103000000_break_things.sql":
+                            "create table public.half_done (id int);\nselect 1/0;\n"})
+
+    with pytest.raises(psycopg.errors.DivisionByZero) as failure:
+        migrate(scratch_url, root=root)
+
+    assert "20260103000000_break_things.sql" in "".join(failure.value.__notes__)
+    assert scalar(scratch_url, "select to_regclass('public.half_done')") is None
+    # The migrations before it each committed on their own.
+    assert [row[0] for row in history(scratch_url)] == ["20260101000000", "20260102000000"]
+
+
+def test_a_broken_policy_rolls_back_every_repeatable_file(scratch_url, tmp_path):
+    root = write(tmp_path, {**TINY, "sql/policies/zzz_broken.sql": "select 1/0;"})
 
     with pytest.raises(psycopg.errors.DivisionByZero):
         migrate(scratch_url, root=root)
 
-    with psycopg.connect(scratch_url) as conn:
-        assert conn.execute("select to_regclass('public.half_done')").fetchone()[0] is None
-    assert "29990101000000" not in [v for v, _, _ in history(scratch_url)]
+    assert scalar(scratch_url, "select to_regprocedure('public.count_things()')") is None
+    assert len(history(scratch_url)) == 2
+
+
+def test_missing_folders_and_files_are_not_an_error(scratch_url, tmp_path):
+    report = migrate(scratch_url, root=tmp_path)
+
+    assert (report.applied, report.functions, report.policies) == ([], [], [])
+    assert report.compat == "script missing"
+    assert "nothing to apply" in report.summary()
+    assert history(scratch_url) == []

@@ -6,12 +6,16 @@ run as the `postgres` user then).
 """
 
 import atexit
+import fcntl
 import glob
 import os
+import shlex
 import shutil
 import socket
 import subprocess
+from contextlib import contextmanager
 from pathlib import Path
+from urllib.parse import quote, urlsplit, urlunsplit
 
 import psycopg
 from psycopg import sql
@@ -20,6 +24,8 @@ from app.config import PROJECT_ROOT
 
 LOCAL_SERVER = "postgresql://postgres@127.0.0.1:5432/postgres"
 CLUSTER_DIR = PROJECT_ROOT / ".portal"
+
+_user_lock = None  # this process's shared lock on the throwaway cluster, once it uses one
 
 
 def resolve_server_url(env=None) -> str:
@@ -32,14 +38,22 @@ def resolve_server_url(env=None) -> str:
     return start_throwaway_cluster()
 
 
+def resolve_database_url(env=None, dbname: str = "portal") -> str:
+    """DATABASE_URL when set, else database `dbname` on the local or throwaway server."""
+    env = os.environ if env is None else env
+    return env.get("DATABASE_URL") or with_database(resolve_server_url(env), dbname)
+
+
 def with_database(url: str, name: str) -> str:
-    """The same server URL, pointing at another database."""
-    conninfo = psycopg.conninfo.conninfo_to_dict(url)
-    conninfo["dbname"] = name
-    return psycopg.conninfo.make_conninfo(**conninfo)
+    """The same server, another database (a URL stays a URL, a key=value string stays one)."""
+    parts = urlsplit(url)
+    if parts.scheme in ("postgres", "postgresql"):
+        return urlunsplit(parts._replace(path="/" + quote(name)))
+    return psycopg.conninfo.make_conninfo(url, dbname=name)
 
 
 def ensure_database(server_url: str, name: str) -> str:
+    """Creates database `name` unless it exists; returns its URL."""
     with psycopg.connect(server_url, autocommit=True) as conn:
         if not conn.execute("select 1 from pg_database where datname = %s", (name,)).fetchone():
             conn.execute(sql.SQL("create database {}").format(sql.Identifier(name)))
@@ -48,7 +62,8 @@ def ensure_database(server_url: str, name: str) -> str:
 
 def drop_database(server_url: str, name: str) -> None:
     with psycopg.connect(server_url, autocommit=True) as conn:
-        conn.execute(sql.SQL("drop database if exists {} with (force)").format(sql.Identifier(name)))
+        conn.execute(sql.SQL("drop database if exists {} with (force)")
+                     .format(sql.Identifier(name)))
 
 
 def _answers(url: str) -> bool:
@@ -66,6 +81,7 @@ def _bindir() -> Path:
         candidate = Path(out.stdout.strip())
         if (candidate / "initdb").exists():
             return candidate
+    # Debian's pg_config (libpq-dev) points at /usr/bin, which has no initdb.
     for candidate in sorted(glob.glob("/usr/lib/postgresql/*/bin"), reverse=True):
         if Path(candidate, "initdb").exists():
             return Path(candidate)
@@ -76,37 +92,73 @@ def _as_server_user(command: list[str]) -> list[str]:
     return ["runuser", "-u", "postgres", "--", *command] if os.geteuid() == 0 else command
 
 
+def _run_as_server_user(command: list[str]) -> None:
+    command = _as_server_user(command)
+    done = subprocess.run(command, capture_output=True, text=True, check=False)
+    if done.returncode:
+        hint = ("\n(As root, the cluster runs as `postgres`, which must be able to reach"
+                f" {CLUSTER_DIR}.)" if os.geteuid() == 0 else "")
+        raise RuntimeError(f"{shlex.join(command)} failed:\n{done.stderr or done.stdout}{hint}")
+
+
 def _free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return s.getsockname()[1]
 
 
+@contextmanager
+def _locked(name: str, mode: int = fcntl.LOCK_EX):
+    with open(CLUSTER_DIR / name, "a") as lock:
+        fcntl.flock(lock, mode)
+        yield lock
+
+
 def start_throwaway_cluster() -> str:
-    """Starts (or reuses) the cluster in .portal/pgdata and returns its server URL."""
+    """Starts (or reuses) the cluster in .portal/pgdata and returns its server URL.
+
+    Every process using it holds a shared lock on .portal/users.lock; the last one to exit stops
+    it, so `make test` ending does not pull the database from under a running `make run`.
+    """
+    global _user_lock
     data, port_file = CLUSTER_DIR / "pgdata", CLUSTER_DIR / "port"
-    if port_file.exists():
-        url = f"postgresql://postgres@127.0.0.1:{port_file.read_text().strip()}/postgres"
-        if _answers(url):
-            return url
     CLUSTER_DIR.mkdir(exist_ok=True)
-    if os.geteuid() == 0:
-        shutil.chown(CLUSTER_DIR, "postgres", "postgres")
     bindir = _bindir()
-    if not (data / "PG_VERSION").exists():
-        subprocess.run(_as_server_user([str(bindir / "initdb"), "-D", str(data), "-U", "postgres",
-                                        "--auth=trust", "--encoding=UTF8", "--no-sync"]),
-                       check=True, capture_output=True)
-    port = _free_port()
-    options = f"-p {port} -k {CLUSTER_DIR} -c listen_addresses=127.0.0.1 -c fsync=off"
-    subprocess.run(_as_server_user([str(bindir / "pg_ctl"), "-D", str(data), "-o", options,
-                                    "-l", str(CLUSTER_DIR / "postgres.log"), "-w", "start"]),
-                   check=True, capture_output=True)
-    port_file.write_text(str(port))
-    atexit.register(_stop_cluster, bindir, data)
+    with _locked("cluster.lock"):
+        port = port_file.read_text().strip() if port_file.exists() else None
+        if not (port and _answers(f"postgresql://postgres@127.0.0.1:{port}/postgres")):
+            port = str(_start(bindir, data))
+            port_file.write_text(port)
+        if _user_lock is None:
+            _user_lock = open(CLUSTER_DIR / "users.lock", "a")  # held until exit
+            fcntl.flock(_user_lock, fcntl.LOCK_SH)
+            atexit.register(_stop_if_last_user, bindir, data)
     return f"postgresql://postgres@127.0.0.1:{port}/postgres"
 
 
-def _stop_cluster(bindir: Path, data: Path) -> None:
-    subprocess.run(_as_server_user([str(bindir / "pg_ctl"), "-D", str(data), "-m", "fast", "stop"]),
-                   check=False, capture_output=True)
+def _start(bindir: Path, data: Path) -> int:
+    if os.geteuid() == 0:
+        shutil.chown(CLUSTER_DIR, "postgres", "postgres")
+    if not (data / "PG_VERSION").exists():
+        _run_as_server_user([str(bindir / "initdb"), "-D", str(data), "-U", "postgres",
+                             "--auth=trust", "--encoding=UTF8", "--no-sync"])
+    port = _free_port()
+    options = (f"-p {port} -k {shlex.quote(str(CLUSTER_DIR))}"
+               " -c listen_addresses=127.0.0.1 -c fsync=off")
+    _run_as_server_user([str(bindir / "pg_ctl"), "-D", str(data), "-o", options,
+                         "-l", str(CLUSTER_DIR / "postgres.log"), "-w", "start"])
+    return port
+
+
+def _stop_if_last_user(bindir: Path, data: Path) -> None:
+    global _user_lock
+    with _locked("cluster.lock"):
+        _user_lock.close()  # releases this process's shared lock
+        _user_lock = None
+        with open(CLUSTER_DIR / "users.lock", "a") as users:
+            try:
+                fcntl.flock(users, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except BlockingIOError:
+                return  # another process still uses the cluster
+            subprocess.run(_as_server_user([str(bindir / "pg_ctl"), "-D", str(data), "-m", "fast",
+                                            "stop"]), check=False, capture_output=True)

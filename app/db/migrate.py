@@ -7,6 +7,7 @@
    together in one transaction.
 """
 
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -23,57 +24,99 @@ create table if not exists supabase_migrations.schema_migrations (
 );
 """
 
+# The Supabase CLI's own pattern; it skips other files in the folder, and so do we.
+MIGRATION_NAME = re.compile(r"^([0-9]+)_(.*)\.sql$")
+
+# Serialises concurrent runs on one database (two deploys, two test processes).
+LOCK_KEY = 7_214_550_391
+
 
 @dataclass
 class MigrationReport:
     supabase: bool = False
+    compat: str = "applied"
     applied: list[str] = field(default_factory=list)
-    repeatable: int = 0
+    skipped: list[str] = field(default_factory=list)
+    functions: list[str] = field(default_factory=list)
+    policies: list[str] = field(default_factory=list)
 
     def summary(self) -> str:
-        target = "Supabase database" if self.supabase else "plain Postgres (compatibility applied)"
-        versioned = ", ".join(self.applied) if self.applied else "nothing to apply"
-        return (f"Target: {target}\nVersioned migrations: {versioned}\n"
-                f"Functions and policies re-applied: {self.repeatable} files")
+        target = "Supabase" if self.supabase else f"plain Postgres (compatibility {self.compat})"
+        lines = [f"Target: {target}", "Versioned migrations:"]
+        lines += [f"  applied {name}" for name in self.applied] or ["  nothing to apply"]
+        lines += [f"  skipped {name} (not <version>_<name>.sql)" for name in self.skipped]
+        lines.append(f"Repeatable: {len(self.functions)} functions and"
+                     f" {len(self.policies)} policy files re-applied")
+        return "\n".join(lines)
 
 
 def is_supabase(conn) -> bool:
     """Supabase databases have the auth schema with auth.jwt() and the supabase_admin role."""
     return conn.execute(
-        "select exists (select from pg_roles where rolname = 'supabase_admin')"
-        " and to_regprocedure('auth.jwt()') is not null").fetchone()[0]
+        "select exists (select from pg_namespace where nspname = 'auth')"
+        " and to_regprocedure('auth.jwt()') is not null"
+        " and exists (select from pg_roles where rolname = 'supabase_admin')").fetchone()[0]
 
 
-def repeatable_files(root: Path) -> list[Path]:
-    functions = sorted((root / "functions").glob("*.sql"),
-                       key=lambda p: (not p.name.startswith("private."), p.name))
-    return functions + sorted((root / "sql" / "policies").glob("*.sql"))
+def function_files(root: Path) -> list[Path]:
+    """functions/*.sql, `private.*` helpers first: public functions call them."""
+    return sorted((root / "functions").glob("*.sql"),
+                  key=lambda p: (not p.name.startswith("private."), p.name))
+
+
+def policy_files(root: Path) -> list[Path]:
+    return sorted((root / "sql" / "policies").glob("*.sql"))
+
+
+def run_file(conn, path: Path, text: str | None = None) -> None:
+    """Executes a whole SQL file; an error says which file it came from."""
+    try:
+        conn.execute(path.read_text() if text is None else text)
+    except psycopg.Error as error:
+        error.add_note(f"while applying {path}")
+        raise
 
 
 def migrate(database_url: str, root: Path = PROJECT_ROOT) -> MigrationReport:
+    """Applies everything that is due; raises (having rolled back that step) on the first error."""
     report = MigrationReport()
+    compat = root / "sql" / "compat" / "supabase_compat.sql"
     # Autocommit, so that each `conn.transaction()` below is a transaction of its own.
     with psycopg.connect(database_url, autocommit=True) as conn:
+        conn.execute("select pg_advisory_lock(%s)", (LOCK_KEY,))
         report.supabase = is_supabase(conn)
         with conn.transaction():
-            if not report.supabase:
-                conn.execute((root / "sql" / "compat" / "supabase_compat.sql").read_text())
+            if report.supabase:
+                report.compat = "not needed"
+            elif compat.exists():
+                run_file(conn, compat)
+            else:
+                report.compat = "script missing"
             conn.execute(HISTORY_DDL)
-        done = {r[0] for r in conn.execute("select version from supabase_migrations.schema_migrations")}
+
+        done = {row[0] for row in
+                conn.execute("select version from supabase_migrations.schema_migrations")}
         for path in sorted((root / "supabase" / "migrations").glob("*.sql")):
-            version, _, name = path.stem.partition("_")
+            match = MIGRATION_NAME.match(path.name)
+            if not match:
+                report.skipped.append(path.name)
+                continue
+            version, name = match.groups()
             if version in done:
                 continue
             text = path.read_text()
             with conn.transaction():
-                conn.execute(text)
+                run_file(conn, path, text)
                 conn.execute("insert into supabase_migrations.schema_migrations"
                              " (version, statements, name) values (%s, %s, %s)",
                              (version, [text], name))
+            done.add(version)
             report.applied.append(path.name)
-        files = repeatable_files(root)
+
+        functions, policies = function_files(root), policy_files(root)
         with conn.transaction():
-            for path in files:
-                conn.execute(path.read_text())
-        report.repeatable = len(files)
+            for path in functions + policies:
+                run_file(conn, path)
+        report.functions = [p.name for p in functions]
+        report.policies = [p.name for p in policies]
     return report

@@ -97,8 +97,8 @@ def test_keyboard_only_profile_update(portal_page, demo_server, demo_database_ur
     portal_page.keyboard.press("Enter")
     portal_page.get_by_text("Your contact details were saved.").wait_for()
     with psycopg.connect(demo_database_url) as conn:
-        saved = conn.execute("select phone, address_line1 from public.clients where email = 'elodie@example.com'"
-                             ).fetchone()
+        saved = conn.execute("select phone, address_line1 from public.clients"
+                             " where email = 'elodie@example.com'").fetchone()
     assert saved == ("+33 1 98 76 54 32", "5 avenue Foch")
 
 

@@ -76,7 +76,8 @@ def fresh_quote(demo_database_url):
     quote_id, number = uuid.uuid4(), f"Q-T{uuid.uuid4().hex[:6]}"
     with psycopg.connect(demo_database_url, autocommit=True) as conn:
         conn.execute("insert into public.quotes (id, client_id, number, status, valid_until, currency)"
-                     " values (%s, '00000000-0000-4000-8000-00000000000a', %s, 'sent', current_date + 10, 'USD')",
+                     " values (%s, '00000000-0000-4000-8000-00000000000a', %s, 'sent',"
+                     " current_date + 10, 'USD')",
                      (quote_id, number))
         conn.execute("insert into public.quote_items (quote_id, description, unit_price)"
                      " values (%s, 'Test work', 12345)", (quote_id,))
@@ -92,7 +93,8 @@ def test_accepting_a_quote_takes_a_name_and_a_confirmation(signed_in, fresh_quot
     page = client.get(f"/quotes/{quote_id}")
     assert "Accept" in page.get_data(as_text=True)
     form = client.get(f"/quotes/{quote_id}/accept")
-    empty = client.post(f"/quotes/{quote_id}/accept", data={"signer_name": " ", "csrf_token": csrf_token(form.data)})
+    empty = client.post(f"/quotes/{quote_id}/accept",
+                        data={"signer_name": " ", "csrf_token": csrf_token(form.data)})
     assert empty.status_code == 400 and "Type your name" in empty.get_data(as_text=True)
     done = client.post(f"/quotes/{quote_id}/accept",
                        data={"signer_name": "Ada Lovelace", "csrf_token": csrf_token(form.data)})
@@ -122,8 +124,8 @@ def test_first_views_are_recorded_once(signed_in, fresh_quote, demo_database_url
     for _ in range(3):
         client.get(f"/quotes/{quote_id}")
     with psycopg.connect(demo_database_url) as conn:
-        views = conn.execute("select count(*) from public.activity where subject_id = %s and kind = 'quote_viewed'",
-                             (quote_id,)).fetchone()[0]
+        views = conn.execute("select count(*) from public.activity"
+                             " where subject_id = %s and kind = 'quote_viewed'", (quote_id,)).fetchone()[0]
     assert views == 1
 
 
@@ -140,8 +142,8 @@ def test_profile_updates_phone_and_address_but_never_the_email(signed_in, restor
     page = client.get("/profile")
     text = page.get_data(as_text=True)
     assert "grace@example.com" in text and "To change your email, contact Northwind Studio" in text
-    form = {"phone": "+1 202 555 0147", "address_line1": "1 New Street", "address_line2": "", "city": "Arlington",
-            "region": "VA", "postal_code": "22201", "country": "United States",
+    form = {"phone": "+1 202 555 0147", "address_line1": "1 New Street", "address_line2": "",
+            "city": "Arlington", "region": "VA", "postal_code": "22201", "country": "United States",
             "email": "evil@example.com", "csrf_token": csrf_token(page.data)}
     assert client.post("/profile", data=form).status_code == 303
     saved = client.get("/profile").get_data(as_text=True)
