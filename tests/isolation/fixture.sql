@@ -68,3 +68,9 @@ insert into public.stripe_events (id, type, livemode, payload) values
   ('evt_isolation_1', 'checkout.session.completed', false, '{"client":"b@isolation.test"}');
 
 update public.settings set stripe_account_id = 'acct_isolation';
+
+insert into public.checkout_sessions (id, invoice_id, client_id, amount, currency, url, expires_at) values
+  ('cs_test_isolation_a', 'aaaaaaaa-0000-4000-8001-000000000001', 'aaaaaaaa-0000-4000-8000-000000000001',
+   17000, 'USD', 'https://checkout.stripe.com/c/pay/cs_test_isolation_a', now() + interval '30 minutes'),
+  ('cs_test_isolation_b', 'bbbbbbbb-0000-4000-8001-000000000001', 'bbbbbbbb-0000-4000-8000-000000000001',
+   17000, 'USD', 'https://checkout.stripe.com/c/pay/cs_test_isolation_b', now() + interval '30 minutes');

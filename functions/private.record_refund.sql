@@ -1,0 +1,32 @@
+/**
+ * A charge was refunded (fully or partly): the payment records the refunded total Stripe
+ * reports, which restores the amount due (trigger) and appears in history and activity.
+ */
+create or replace function private.record_refund(p_charge jsonb) returns jsonb
+language plpgsql
+set search_path = ''
+as $$
+declare
+  payment public.payments;
+  refunded bigint := (p_charge ->> 'amount_refunded')::bigint;
+begin
+  select p.* into payment from public.payments p
+   where p.stripe_payment_intent_id = p_charge ->> 'payment_intent' for update;
+  if not found then
+    return jsonb_build_object('status', 'unknown_payment', 'payment_intent', p_charge ->> 'payment_intent');
+  end if;
+  -- Stripe reports the running total; an older event arriving late must not lower it.
+  if refunded <= payment.amount_refunded then
+    return jsonb_build_object('status', 'unchanged', 'payment_id', payment.id);
+  end if;
+  update public.payments
+     set amount_refunded = least(refunded, amount),
+         status = case when refunded >= amount then 'refunded' else 'partially_refunded' end::public.payment_status,
+         stripe_charge_id = coalesce(stripe_charge_id, p_charge ->> 'id')
+   where id = payment.id;
+  return jsonb_build_object('status', 'refunded', 'payment_id', payment.id, 'amount_refunded', refunded);
+end
+$$;
+
+revoke all on function private.record_refund(jsonb) from public, anon, authenticated;
+grant execute on function private.record_refund(jsonb) to service_role;
