@@ -24,6 +24,16 @@ def create_app(test_config: dict | None = None) -> Flask:
 
     for blueprint in (health_bp, auth_bp, portal_bp, pdf_bp, booking_bp):
         app.register_blueprint(blueprint)
+    from app.payments import gateway
+
+    if gateway.payments_enabled(app.config):
+        from app.payments import bp as payments_bp
+
+        app.register_blueprint(payments_bp)
+    if gateway.uses_double(app.config):
+        from app.payments.double import bp as stripe_double_bp
+
+        app.register_blueprint(stripe_double_bp)
     if app.config["PORTAL_ENV"] != "production":
         from app.dev import bp as dev_bp
 

@@ -1,4 +1,4 @@
-"""The `portal` command: `portal db migrate`, `portal dev`."""
+"""The `portal` command: `portal db migrate`, `portal dev`, `portal worker`."""
 
 import argparse
 import os
@@ -52,12 +52,29 @@ def cmd_dev(args) -> int:
     url = local_database_url()
     migrate_and_report(url)
     load_seed_if_empty(url)
-    app = create_app({"DATABASE_URL": url})
-    print(f"Client Portal is running at http://127.0.0.1:{args.port}/", flush=True)
+    base_url = os.environ.get("PORTAL_BASE_URL", f"http://127.0.0.1:{args.port}")
+    app = create_app({"DATABASE_URL": url, "PORTAL_BASE_URL": base_url})
+    from app.outbox import start_background_worker
+
+    start_background_worker(app)  # emails go out (to the local mailbox) without a second process
+    print(f"Client Portal is running at {base_url}/ (emails: {base_url}/dev/mailbox)", flush=True)
     # A plain `kill` should stop it as Ctrl-C does: through the exit hooks (pool, cluster).
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
     try:
         app.run(host="127.0.0.1", port=args.port, debug=False, use_reloader=False)
+    except KeyboardInterrupt:
+        pass
+    return 0
+
+
+def cmd_worker(args) -> int:
+    """Delivers the outbox until stopped (production runs this beside the web processes)."""
+    from app import create_app
+    from app.outbox import run_forever
+
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
+    try:
+        run_forever(create_app({"DATABASE_URL": local_database_url()}), interval=args.interval)
     except KeyboardInterrupt:
         pass
     return 0
@@ -76,6 +93,9 @@ def main(argv=None) -> int:
     dev = commands.add_parser("dev", help="run the portal on the embedded default")
     dev.add_argument("--port", type=int, default=5000)
     dev.set_defaults(func=cmd_dev)
+    worker = commands.add_parser("worker", help="deliver queued emails (the outbox)")
+    worker.add_argument("--interval", type=float, default=2.0, help="seconds between rounds")
+    worker.set_defaults(func=cmd_worker)
     args = parser.parse_args(argv)
     return args.func(args)
 

@@ -1,0 +1,78 @@
+import stripe
+from flask import abort, current_app, flash, redirect, render_template, request, url_for
+from flask_wtf import FlaskForm
+
+from app.auth.session import current_identity, login_required
+from app.data import Conflict, get_data
+from app.payments import bp, gateway
+from app.payments.checkout import open_checkout, retrieve_session
+
+
+def as_client(function: str, **args):
+    return get_data(current_app).call_as_client(current_identity(), function, **args)
+
+
+def payable_invoice(invoice_id):
+    """The client's invoice, read under RLS (another client's is a 404), if it can be paid."""
+    if not gateway.payments_enabled(current_app.config):
+        abort(404)
+    invoice = as_client("portal_invoice", p_invoice_id=str(invoice_id))
+    if invoice["state"] in ("paid", "void") or invoice["amount_due"] <= 0:
+        flash(f"Invoice {invoice['number']} has nothing to pay.", "info")
+        return invoice, redirect(url_for("portal.invoice", invoice_id=invoice_id), 303)
+    return invoice, None
+
+
+@bp.get("/invoices/<uuid:invoice_id>/pay")
+@login_required
+def review(invoice_id):
+    """Review the invoice and the amount before going to Stripe."""
+    invoice, refused = payable_invoice(invoice_id)
+    return refused or render_template("payments/review.html", invoice=invoice, form=FlaskForm())
+
+
+@bp.post("/invoices/<uuid:invoice_id>/pay")
+@login_required
+def start(invoice_id):
+    """Proceed to Payment: a Checkout Session for the amount due now, then off to Stripe."""
+    _, refused = payable_invoice(invoice_id)
+    if refused:
+        return refused
+    form = FlaskForm()
+    if not form.validate_on_submit():
+        abort(400)
+    try:
+        return redirect(open_checkout(str(invoice_id)), 303)
+    except Conflict as error:
+        flash(error.message, "error")
+    except stripe.StripeError:
+        current_app.logger.exception("opening a checkout session failed")
+        flash("Online payment is unavailable right now. Please try again in a few minutes.", "error")
+    return redirect(url_for("portal.invoice", invoice_id=invoice_id), 303)
+
+
+@bp.get("/payments/success")
+@login_required
+def success():
+    """Back from Stripe: confirm at once, recording the payment if Stripe says it is paid."""
+    session_id = request.args.get("session_id", "")
+    if not session_id.startswith("cs_") or len(session_id) > 255:
+        abort(404)
+    session = retrieve_session(session_id)
+    # Only the client the session was opened for sees it: its invoice must be theirs (RLS).
+    invoice = as_client("portal_invoice", p_invoice_id=session["metadata"]["invoice_id"])
+    payment = None
+    if session["payment_status"] == "paid":
+        payment = get_data(current_app).call_as_service("record_checkout_payment", p_session=session)
+        invoice = as_client("portal_invoice", p_invoice_id=invoice["id"])
+    return render_template("payments/success.html", session=session, invoice=invoice, payment=payment)
+
+
+@bp.get("/payments/cancelled")
+@login_required
+def cancelled():
+    """Back from Stripe without paying: nothing was charged."""
+    invoice_id = request.args.get("invoice_id", "")
+    invoice = as_client("portal_invoice", p_invoice_id=invoice_id)
+    flash("Payment cancelled: nothing was charged. You can pay whenever you are ready.", "info")
+    return redirect(url_for("portal.invoice", invoice_id=invoice["id"]), 303)
