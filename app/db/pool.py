@@ -10,6 +10,8 @@ def get_pool(app) -> ConnectionPool:
     if pool is None:
         pool = ConnectionPool(app.config["DATABASE_URL"], min_size=1,
                               max_size=app.config["DATABASE_POOL_SIZE"], open=True,
+                              # A request waits this long for a connection, then gets the 503 page.
+                              timeout=app.config.get("DATABASE_POOL_TIMEOUT", 5),
                               kwargs={"autocommit": False})
         app.extensions["portal_pool"] = pool
         atexit.register(pool.close)

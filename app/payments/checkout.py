@@ -21,7 +21,7 @@ def checkout_params(prepared: dict, config) -> dict:
         "line_items": [{"quantity": 1, "price_data": {
             "currency": prepared["currency"].lower(), "unit_amount": prepared["amount_due"],
             "product_data": {"name": f"Invoice {prepared['number']}"}}}],
-        "payment_method_types": ["card"],
+        "allowed_payment_method_types": ["card"],  # cards only: Visa, Mastercard, Amex, debit
         "customer_email": prepared["email"],
         "client_reference_id": prepared["invoice_id"],
         "metadata": ids,

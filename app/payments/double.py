@@ -88,7 +88,7 @@ def create_session():
             "success_url": params["success_url"], "cancel_url": params["cancel_url"],
             "expires_at": int(params.get("expires_at", time.time() + 86400)), "created": int(time.time()),
             "url": current_app.config["PORTAL_BASE_URL"].rstrip("/") + f"/_stripe/pay/{session_id}",
-            "livemode": False, "payment_method_types": params.get("payment_method_types", ["card"]),
+            "livemode": False, "payment_method_types": params.get("allowed_payment_method_types", ["card"]),
         })
         session["_account"] = request.headers.get("Stripe-Account")
         state()["sessions"][session_id] = session
@@ -141,15 +141,16 @@ def hosted_checkout(session_id):
     return render_template("payments/double_checkout.html", session=session, form=form)
 
 
-def signed_event(event_type: str, obj: dict, account: str | None, secret: str) -> tuple[bytes, str]:
+def signed_event(event_type: str, obj: dict, account: str | None, secret: str, livemode: bool = False,
+                 timestamp: int | None = None) -> tuple[bytes, str]:
     """An event built on Stripe's sample, signed as Stripe signs: HMAC-SHA256 of "t.payload"."""
     event = copy.deepcopy(samples()["event"])
     event.update({"id": "evt_" + secrets.token_hex(12), "type": event_type, "created": int(time.time()),
-                  "livemode": False, "data": {"object": public(obj)}})
+                  "livemode": livemode, "data": {"object": public(obj)}})
     if account:
         event["account"] = account
     payload = json.dumps(event).encode()
-    timestamp = int(time.time())
+    timestamp = timestamp or int(time.time())
     signature = hmac.new(secret.encode(), f"{timestamp}.".encode() + payload, hashlib.sha256).hexdigest()
     return payload, f"t={timestamp},v1={signature}"
 
