@@ -30,15 +30,13 @@ def stripe_webhook():
     payload = json.loads(body)  # the verified bytes as Stripe sent them
     if payload.get("livemode") != gateway.api_key(config).startswith("sk_live_"):
         return ignored("mode")
-    data = get_data(current_app)
     try:
-        account = data.call_as_service("payment_settings")["stripe_account"]
-        if payload.get("account") != account:
-            return ignored("account")
-        outcome = data.call_as_service("handle_stripe_event", p_event=payload)
+        outcome = get_data(current_app).call_as_service("handle_stripe_event", p_event=payload)
     except Unavailable:
         return jsonify(error="database unavailable, retry"), 503
     except DataError:
         current_app.logger.exception("stripe event %s failed", payload.get("id"))
         return jsonify(error="could not apply the event, retry"), 500
-    return jsonify(received=True, outcome=outcome.get("status"))
+    if outcome["status"] == "ignored":
+        return ignored(outcome["reason"])
+    return jsonify(received=True, outcome=outcome["status"])

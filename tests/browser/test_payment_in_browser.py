@@ -10,7 +10,11 @@ import pytest
 
 from app.outbox import deliver_outbox
 from tests.browser.conftest import screenshot
-from tests.browser.test_portal_in_browser import serious_violations, sideways_overflow, sign_in_through_the_mailbox
+from tests.browser.test_portal_in_browser import (
+    serious_violations,
+    sideways_overflow,
+    sign_in_through_the_mailbox,
+)
 
 
 @pytest.fixture
@@ -19,7 +23,8 @@ def fresh_invoice(demo_database_url):
     invoice_id, number = uuid.uuid4(), f"INV-B{uuid.uuid4().hex[:5].upper()}"
     with psycopg.connect(demo_database_url, autocommit=True) as conn:
         conn.execute("insert into public.invoices (id, client_id, number, status, due_date, currency)"
-                     " values (%s, '00000000-0000-4000-8000-00000000000b', %s, 'sent', current_date + 5, 'USD')",
+                     " values (%s, '00000000-0000-4000-8000-00000000000b', %s, 'sent',"
+                     " current_date + 5, 'USD')",
                      (invoice_id, number))
         conn.execute("insert into public.invoice_items (invoice_id, description, quantity, unit_price)"
                      " values (%s, 'Design review', 2, 32100)", (invoice_id,))
