@@ -1,0 +1,86 @@
+"""The outbox: each queued email is sent once, failures are retried with backoff, two workers
+never send the same email."""
+
+import socket
+import threading
+import uuid
+
+import psycopg
+import pytest
+
+from app import outbox
+from tests.signin import emails_to
+
+
+@pytest.fixture
+def queued(database_url):
+    """Queues emails (as the payment and booking functions do) and returns their addresses."""
+
+    def queue(count=1):
+        addresses = [f"out-{uuid.uuid4().hex[:8]}@example.test" for _ in range(count)]
+        with psycopg.connect(database_url, autocommit=True) as conn:
+            for address in addresses:
+                conn.execute("insert into public.outbox (dedupe_key, to_email, subject, body_text)"
+                             " values (%s, %s, 'Hello', 'Body')", (f"test:{address}", address))
+        return addresses
+
+    yield queue
+    with psycopg.connect(database_url, autocommit=True) as conn:
+        conn.execute("delete from public.outbox where dedupe_key like 'test:%'")
+
+
+def state(database_url, address):
+    with psycopg.connect(database_url) as conn:
+        return conn.execute("select status::text, attempts, last_error is not null,"
+                            " extract(epoch from next_attempt_at - now())::int"
+                            " from public.outbox where to_email = %s", (address,)).fetchone()
+
+
+def test_a_queued_email_is_sent_once(app, queued, database_url):
+    (address,) = queued()
+    assert outbox.deliver_outbox(app) >= 1
+    assert outbox.deliver_outbox(app) == 0
+    assert len(emails_to(app, address)) == 1
+    assert state(database_url, address)[:2] == ("sent", 1)
+
+
+def closed_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def test_a_failure_is_retried_later_with_backoff(app, queued, database_url):
+    (address,) = queued()
+    app.config.update(SMTP_HOST="127.0.0.1", SMTP_PORT=closed_port())  # a mail server that is down
+    outbox.deliver_outbox(app)
+    status, attempts, has_error, wait = state(database_url, address)
+    assert (status, attempts, has_error) == ("pending", 1, True)
+    assert 50 <= wait <= 60  # 1 minute
+    with psycopg.connect(database_url, autocommit=True) as conn:
+        conn.execute("update public.outbox set next_attempt_at = now() where to_email = %s", (address,))
+    outbox.deliver_outbox(app)
+    assert 110 <= state(database_url, address)[3] <= 120  # then 2 minutes
+    app.config["SMTP_HOST"] = None  # the server is back (here: the local mailbox)
+    with psycopg.connect(database_url, autocommit=True) as conn:
+        conn.execute("update public.outbox set next_attempt_at = now() where to_email = %s", (address,))
+    outbox.deliver_outbox(app)
+    assert state(database_url, address)[:2] == ("sent", 3)
+    assert len(emails_to(app, address)) == 1
+
+
+def test_three_workers_never_send_the_same_email(app, queued):
+    addresses = queued(30)
+    start = threading.Barrier(3)
+
+    def work():
+        start.wait()
+        while outbox.deliver_outbox(app, limit=5):
+            pass
+
+    workers = [threading.Thread(target=work) for _ in range(3)]
+    for worker in workers:
+        worker.start()
+    for worker in workers:
+        worker.join()
+    assert [len(emails_to(app, address)) for address in addresses] == [1] * 30
