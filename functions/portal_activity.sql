@@ -25,7 +25,7 @@ begin
         from (select * from public.activity a
                where a.client_id = me
                order by a.at desc, a.id desc
-               limit p_page_size offset (p_page - 1) * p_page_size) a), '[]'::jsonb));
+               limit p_page_size offset (p_page - 1)::bigint * p_page_size) a), '[]'::jsonb));
 end
 $$;
 

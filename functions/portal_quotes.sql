@@ -57,7 +57,7 @@ begin
                        else true
                      end
                order by m.issue_date desc, m.number desc
-               limit p_page_size offset (p_page - 1) * p_page_size) p), '[]'::jsonb)
+               limit p_page_size offset (p_page - 1)::bigint * p_page_size) p), '[]'::jsonb)
   ) into result;
   return result;
 end

@@ -15,8 +15,9 @@ begin
   if not found then
     return jsonb_build_object('status', 'unknown_payment', 'payment_intent', p_charge ->> 'payment_intent');
   end if;
-  -- Stripe reports the running total; an older event arriving late must not lower it.
-  if refunded <= payment.amount_refunded then
+  -- Stripe reports the running total; an older event arriving late must not lower it, and a
+  -- charge without the total says nothing.
+  if refunded is null or refunded <= payment.amount_refunded then
     return jsonb_build_object('status', 'unchanged', 'payment_id', payment.id);
   end if;
   update public.payments

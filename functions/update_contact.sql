@@ -34,7 +34,7 @@ begin
     raise exception 'No client profile for this sign-in.' using errcode = 'P0002';
   end if;
   if new_phone is not null
-     and new_phone !~ '^\+?[0-9][0-9 ().-]{2,28}[0-9]( ?(x|ext\.?) ?[0-9]{1,6})?$' then
+     and (new_phone !~ '^\+?[0-9][0-9 ().-]{2,28}[0-9]( ?(x|ext\.?) ?[0-9]{1,6})?$' or length(new_phone) > 40) then
     errors := errors || jsonb_build_object('phone',
       'Phone number: use digits, spaces, + ( ) . - only, for example +1 555 010 2000.');
   end if;

@@ -1,24 +1,56 @@
-"""Runs the pgTAP files of supabase/tests (the ones `supabase test db` runs) on the test database."""
+"""Runs the pgTAP files of supabase/tests (what `supabase test db` runs) with psql."""
 
+import os
 import re
 import subprocess
+from pathlib import Path
 
 import pytest
 
-from app.config import PROJECT_ROOT
+PGTAP_DIR = Path(__file__).resolve().parents[1] / "supabase" / "tests"
+FILES = sorted(PGTAP_DIR.glob("*.sql"))
+PLAN = re.compile(r"^1\.\.(\d+)$")
+PASSED = re.compile(r"^ok \d+\b")
 
-FILES = sorted((PROJECT_ROOT / "supabase" / "tests").glob("*.sql"))
+
+@pytest.fixture(scope="session")
+def pgtap_database_url(request):
+    """PGTAP_DATABASE_URL when set (an already migrated database, e.g. a local Supabase's),
+    else the session's freshly migrated database."""
+    return os.environ.get("PGTAP_DATABASE_URL") or request.getfixturevalue("database_url")
+
+
+def failures(lines):
+    """Each `not ok` line with the diagnostics pgTAP prints under it."""
+    report, inside = [], False
+    for line in lines:
+        if line.startswith("not ok"):
+            inside = True
+        elif not line.startswith("#"):
+            inside = False
+        if inside:
+            report.append(line)
+    return report
+
+
+def test_there_are_pgtap_files():
+    assert FILES, f"no pgTAP file in {PGTAP_DIR}"
 
 
 @pytest.mark.parametrize("path", FILES, ids=[p.name for p in FILES])
-def test_pgtap_file(database_url, path):
-    run = subprocess.run(["psql", "-X", "-q", "-t", "-A", "-v", "ON_ERROR_STOP=1", "-d", database_url,
-                          "-f", str(path)], capture_output=True, text=True, timeout=300)
-    output = run.stdout + run.stderr
-    assert run.returncode == 0, output
-    plan = re.search(r"^1\.\.(\d+)$", run.stdout, re.MULTILINE)
-    assert plan, f"no plan in:\n{output}"
-    failures = [line for line in run.stdout.splitlines() if line.startswith("not ok")]
-    assert failures == [], output
-    passed = [line for line in run.stdout.splitlines() if re.match(r"ok \d+ ", line)]
-    assert len(passed) == int(plan.group(1)), output
+def test_pgtap_file(pgtap_database_url, path):
+    run = subprocess.run(
+        ["psql", "-X", "-q", "-t", "-A", "-v", "ON_ERROR_STOP=1", "-d", pgtap_database_url,
+         "-f", str(path)],
+        capture_output=True, text=True, timeout=300)
+    lines = run.stdout.splitlines()
+    assert run.returncode == 0, (
+        f"psql exited with {run.returncode}\n--- stdout\n{run.stdout}\n--- stderr\n{run.stderr}")
+    not_ok = failures(lines)
+    failed = sum(1 for line in not_ok if line.startswith("not ok"))
+    assert not failed, f"{path.name}: {failed} failed\n" + "\n".join(not_ok)
+    plans = [int(m.group(1)) for m in map(PLAN.match, lines) if m]
+    assert len(plans) == 1, f"{path.name}: expected one plan line 1..N, got {plans}:\n{run.stdout}"
+    passed = sum(1 for line in lines if PASSED.match(line))
+    assert passed == plans[0], (
+        f"{path.name}: planned {plans[0]} tests but {passed} passed:\n{run.stdout}")

@@ -1,0 +1,222 @@
+-- Plain-Postgres magic links and sessions, as the service role calls them: limits, one-time
+-- links and codes, expiry, sessions that end when idle, expired, revoked or no longer allowed.
+-- Clients and anonymous requests can reach none of it. The caller's clock is passed as p_now.
+begin;
+create extension if not exists pgtap with schema extensions;
+set local search_path = public, extensions;
+select plan(49);
+
+-- Test helpers, local to this transaction ---------------------------------------------------------
+-- The project revokes EXECUTE from PUBLIC by default, so a pgTAP created after the migrations is
+-- callable by its owner only: let the roles the tests act as call it. (plan() grants pgTAP's
+-- temporary tables to PUBLIC itself, so authenticated and anon can record results.)
+do $$
+begin
+  execute (select string_agg(format('grant execute on function %s to anon, authenticated, service_role',
+                                    d.objid::regprocedure), '; ')
+             from pg_depend d
+            where d.classid = 'pg_proc'::regclass and d.deptype = 'e'
+              and d.refobjid = (select e.oid from pg_extension e where e.extname = 'pgtap'));
+end
+$$;
+
+-- In the spirit of supabase-test-helpers (tests.authenticate_as, tests.clear_authentication),
+-- with names of our own so they never clash with that package's when it is installed.
+create schema if not exists tests;
+grant usage on schema tests to anon, authenticated, service_role;
+
+/** Acts as PostgREST does for one request: the role, and the JWT's claims. */
+create function tests.act_as(p_role text, p_claims jsonb) returns void
+language sql as $$
+  select set_config('role', p_role, true), set_config('request.jwt.claims', coalesce(p_claims::text, ''), true)
+$$;
+/** A signed-in client: a verified email claim, as Supabase Auth issues it. */
+create function tests.act_as_client(p_email text) returns void
+language sql as $$
+  select tests.act_as('authenticated', jsonb_build_object(
+    'sub', md5(lower(p_email))::uuid, 'email', p_email, 'role', 'authenticated',
+    'aud', 'authenticated', 'session_id', md5(p_email)::uuid))
+$$;
+create function tests.act_as_anon() returns void
+language sql as $$ select tests.act_as('anon', '{"role": "anon"}') $$;
+create function tests.act_as_service_role() returns void
+language sql as $$ select tests.act_as('service_role', '{"role": "service_role"}') $$;
+/** Back to the connecting role (the table owner, as an administrator in the dashboard). */
+create function tests.act_as_owner() returns void
+language sql as $$ select tests.act_as('none', null) $$;
+/** The error a statement raises, as {code, message, detail}; null when it succeeds. Either way
+    its effects are undone, like throws_ok's. */
+create function tests.error_of(p_sql text) returns jsonb
+language plpgsql as $$
+declare
+  err_code text;
+  err_message text;
+  err_detail text;
+begin
+  execute p_sql;
+  raise exception 'undo' using errcode = 'TAP00';
+exception when others then
+  get stacked diagnostics err_code = returned_sqlstate, err_message = message_text,
+                          err_detail = pg_exception_detail;
+  return case when err_code <> 'TAP00' then
+    jsonb_build_object('code', err_code, 'message', err_message, 'detail', err_detail) end;
+end
+$$;
+grant execute on all functions in schema tests to anon, authenticated, service_role;
+
+-- Fixtures: clients A and B with portal access, C without, D archived -------------------------------
+set local timezone = 'UTC';
+update public.settings set time_zone = 'UTC', business_name = 'Tap Studio', stripe_account_id = 'acct_tap123';
+insert into public.clients (id, name, email, portal_access, archived) values
+  ('aaaaaaaa-0000-4000-8000-000000000000', 'Ada Tap', 'a@pgtap.test', true, false),
+  ('bbbbbbbb-0000-4000-8000-000000000000', 'Bea Tap', 'b@pgtap.test', true, false),
+  ('cccccccc-0000-4000-8000-000000000000', 'Cy Tap', 'c@pgtap.test', false, false),
+  ('dddddddd-0000-4000-8000-000000000000', 'Dee Tap', 'd@pgtap.test', true, true);
+
+-- ============================================================================================
+-- Client A
+-- ============================================================================================
+select tests.act_as_client('a@pgtap.test');
+
+select throws_ok($$ select request_login_link('a@pgtap.test', null, repeat('a', 64), repeat('b', 64)) $$,
+  '42501', null, 'A client cannot create sign-in links');
+select throws_ok($$ select consume_login_link(repeat('a', 64)) $$, '42501', null,
+  'A client cannot use sign-in links through the database');
+select throws_ok($$ select touch_session(gen_random_uuid()) $$, '42501', null, 'A client cannot check sessions');
+select throws_ok($$ select revoke_session(gen_random_uuid()) $$, '42501', null, 'A client cannot revoke sessions');
+select throws_ok($$ select check_portal_access('b@pgtap.test') $$, '42501', null,
+  'A client cannot probe which addresses have portal access');
+select throws_ok($$ select id from private.sessions $$, '42501', null, 'A client cannot read sessions');
+select throws_ok($$ select id from private.login_links $$, '42501', null, 'A client cannot read sign-in links');
+select throws_ok($$ select private.start_session('aaaaaaaa-0000-4000-8000-000000000000', 28800, null, now()) $$,
+  '42501', null, 'A client cannot open a session for itself');
+
+-- ============================================================================================
+-- Anonymous
+-- ============================================================================================
+select tests.act_as_anon();
+
+select throws_ok($$ select request_login_link('a@pgtap.test', null, repeat('a', 64), repeat('b', 64)) $$,
+  '42501', null, 'Anonymous requests cannot create sign-in links');
+select throws_ok($$ select consume_login_code('a@pgtap.test', repeat('0', 64)) $$, '42501', null,
+  'Anonymous requests cannot guess codes through the database');
+select throws_ok($$ select id from private.login_requests $$, '42501', null,
+  'Anonymous requests cannot read the sign-in requests');
+
+-- ============================================================================================
+-- Service role: links
+-- ============================================================================================
+select tests.act_as_service_role();
+
+select is(request_login_link(p_email => 'A@pgtap.test', p_ip => '10.0.0.1', p_token_hash => repeat('1', 64),
+                             p_code_hash => repeat('2', 64), p_ttl_seconds => 86400, p_now => '2030-01-01 10:00Z'),
+  '{"status": "created", "email": "a@pgtap.test", "name": "Ada Tap"}'::jsonb,
+  'A link is created for a client with portal access, whatever the case of the address');
+select is(request_login_link('a@pgtap.test', '10.0.0.2', repeat('3', 64), repeat('4', 64), 86400, '2030-01-01 10:00:30Z'),
+  '{"status": "rate_limited", "retry_after": 60}'::jsonb, 'A second link within 60 s is refused');
+select is(request_login_link('a@pgtap.test', '10.0.0.2', repeat('3', 64), repeat('4', 64), 86400, '2030-01-01 10:01:01Z') ->> 'status',
+  'created', 'A new link after 60 s is created');
+select is(consume_login_link(repeat('1', 64), 28800, null, '2030-01-01 10:02Z'), '{"status": "voided"}'::jsonb,
+  'The new link voided the older one');
+select is(request_login_link('c@pgtap.test', '10.0.0.3', repeat('5', 64), repeat('6', 64), 86400, '2030-01-01 10:00Z'),
+  '{"status": "not_allowed"}'::jsonb, 'No link for a client without portal access');
+select is(request_login_link('d@pgtap.test', '10.0.0.3', repeat('5', 64), repeat('6', 64), 86400, '2030-01-01 10:00Z'),
+  '{"status": "not_allowed"}'::jsonb, 'No link for an archived client');
+select is(request_login_link('nobody@pgtap.test', '10.0.0.3', repeat('5', 64), repeat('6', 64), 86400, '2030-01-01 10:00Z'),
+  '{"status": "not_allowed"}'::jsonb, 'An unknown address gets exactly the answer of a known one without access');
+select is(request_login_link('nobody@pgtap.test', '10.0.0.3', repeat('5', 64), repeat('6', 64), 86400, '2030-01-01 10:00:10Z'),
+  '{"status": "rate_limited", "retry_after": 60}'::jsonb, 'An unknown address is rate limited like a known one');
+select is_empty($$ select l.id from private.login_links l join public.clients c on c.id = l.client_id
+                    where c.email in ('c@pgtap.test', 'd@pgtap.test') $$,
+  'No link was stored for the client without access or the archived one');
+select throws_ok($$ select request_login_link('a@pgtap.test', null, repeat('7', 64), repeat('8', 64), 90000) $$,
+  '22023', 'A sign-in link lives between 1 minute and 24 hours.', 'A link cannot live longer than 24 hours');
+select throws_ok($$ select request_login_link('a@pgtap.test', null, repeat('7', 64), repeat('8', 64), 59) $$,
+  '22023', null, 'A link lives at least a minute');
+select is((select count(*)::int from generate_series(1, 35) n
+            where request_login_link(format('x%s@pgtap.test', n), '10.9.9.9', repeat('e', 64), repeat('f', 64), 86400,
+                                     '2030-01-01 12:00Z') ->> 'status' = 'rate_limited'), 5,
+  'An IP gets at most 30 link requests an hour');
+select is(request_login_link('y@pgtap.test', '10.9.9.9', repeat('e', 64), repeat('f', 64), 86400, '2030-01-01 13:00:01Z') ->> 'status',
+  'not_allowed', 'The IP may ask again an hour later');
+select is(check_portal_access(p_email => 'b@pgtap.test', p_ip => '10.0.0.9', p_now => '2030-01-01 10:00Z'),
+  '{"status": "allowed"}'::jsonb, 'check_portal_access says whether to send a link (Supabase mode)');
+
+-- Using a link
+select results_eq(
+  $$ select r ->> 'status', r ->> 'client_id', r ->> 'email', (r ->> 'expires_at')::timestamptz
+       from consume_login_link(p_token_hash => repeat('3', 64), p_session_lifetime_seconds => 28800,
+                               p_user_agent => 'pgtap', p_now => '2030-01-01 10:05Z') r $$,
+  $$ values ('signed_in'::text, 'aaaaaaaa-0000-4000-8000-000000000000'::text, 'a@pgtap.test'::text,
+             '2030-01-01 18:05Z'::timestamptz) $$,
+  'The link signs the client in, for a session of 8 hours');
+select is(consume_login_link(repeat('3', 64), 28800, 'pgtap', '2030-01-01 10:06Z'), '{"status": "used"}'::jsonb,
+  'The same link works only once');
+select is(consume_login_link(repeat('0', 64), 28800, 'pgtap', '2030-01-01 10:06Z'), '{"status": "unknown"}'::jsonb,
+  'An unknown link is refused');
+select is(request_login_link('a@pgtap.test', null, repeat('9', 64), repeat('a', 64), 86400, '2030-01-02 10:00Z') ->> 'status',
+  'created', 'Another link is sent the next day');
+select is(consume_login_link(repeat('9', 64), 28800, null, '2030-01-03 10:00:01Z'), '{"status": "expired"}'::jsonb,
+  'A link is refused after 24 hours');
+
+-- The 6-digit code
+select is(request_login_link('a@pgtap.test', null, repeat('b', 64), repeat('c', 64), 86400, '2030-01-04 10:00Z') ->> 'status',
+  'created', 'A link with a code is sent');
+select is(consume_login_code('a@pgtap.test', repeat('0', 64), 28800, null, '2030-01-04 10:01Z'),
+  '{"status": "wrong_code", "attempts_left": 4}'::jsonb, 'A wrong code is refused, with the attempts left');
+select is(consume_login_code('A@PGTAP.TEST', repeat('c', 64), 28800, null, '2030-01-04 10:01Z') ->> 'status', 'signed_in',
+  'The right code signs in, whatever the case of the address');
+select is(consume_login_link(repeat('b', 64), 28800, null, '2030-01-04 10:02Z'), '{"status": "used"}'::jsonb,
+  'Once its code is used, the link is used too');
+select is(request_login_link('a@pgtap.test', null, repeat('d', 64), repeat('e', 64), 86400, '2030-01-05 10:00Z') ->> 'status',
+  'created', 'Another link with a code is sent');
+select is((select array_agg(consume_login_code('a@pgtap.test', repeat('0', 64), 28800, null, '2030-01-05 10:01Z') ->> 'status')
+             from generate_series(1, 5)),
+  array['wrong_code', 'wrong_code', 'wrong_code', 'wrong_code', 'too_many_attempts'], 'The fifth wrong code voids the link');
+select is(consume_login_code('a@pgtap.test', repeat('e', 64), 28800, null, '2030-01-05 10:02Z'), '{"status": "no_code"}'::jsonb,
+  'After five wrong codes even the right one is refused');
+select is(consume_login_link(repeat('d', 64), 28800, null, '2030-01-05 10:02Z'), '{"status": "voided"}'::jsonb,
+  'and so is the link itself');
+select is(consume_login_code('c@pgtap.test', repeat('0', 64), 28800, null, '2030-01-05 10:02Z'), '{"status": "no_code"}'::jsonb,
+  'A client without a link has no code to guess');
+
+-- Sessions
+create temp table session_under_test as
+select (consume_login_link(repeat('f', 64), 28800, null, '2030-01-06 10:01Z') ->> 'session_id')::uuid as id
+  from (select request_login_link('a@pgtap.test', null, repeat('f', 64), repeat('f', 64), 86400, '2030-01-06 10:00Z')) r;
+select results_eq(
+  $$ select r ->> 'status', r ->> 'email' from touch_session((select id from session_under_test), 1800, '2030-01-06 10:30Z') r $$,
+  $$ values ('active'::text, 'a@pgtap.test'::text) $$,
+  'A session in use stays active and says whose it is');
+select is(touch_session((select id from session_under_test), 86400, '2030-01-06 18:01:01Z') ->> 'status', 'expired',
+  'A session ends 8 hours after sign-in however active it is');
+select is(touch_session((select id from session_under_test), 1800, '2030-01-06 11:00:01Z') ->> 'status', 'idle',
+  'A session idle for 30 minutes ends');
+select is(touch_session((select id from session_under_test), 1800, '2030-01-06 11:00:02Z') ->> 'status', 'revoked',
+  'and stays ended');
+select is(touch_session(gen_random_uuid(), 1800, '2030-01-06 11:00Z') ->> 'status', 'revoked',
+  'An unknown session is no session');
+
+create temp table second_session as
+select (consume_login_link(repeat('6', 64), 28800, null, '2030-01-07 10:01Z') ->> 'session_id')::uuid as id
+  from (select request_login_link('a@pgtap.test', null, repeat('6', 64), repeat('6', 64), 86400, '2030-01-07 10:00Z')) r;
+select is(revoke_session((select id from second_session), '2030-01-07 10:05Z'), '{"status": "revoked"}'::jsonb,
+  'Signing out revokes the session');
+select is(touch_session((select id from second_session), 1800, '2030-01-07 10:06Z') ->> 'status', 'revoked',
+  'A revoked session ends at once');
+select is(revoke_session(gen_random_uuid(), '2030-01-07 10:05Z'), '{"status": "unknown"}'::jsonb,
+  'Revoking an unknown session says so');
+
+create temp table third_session as
+select (consume_login_link(repeat('7', 64), 28800, null, '2030-01-08 10:01Z') ->> 'session_id')::uuid as id
+  from (select request_login_link('a@pgtap.test', null, repeat('7', 64), repeat('7', 64), 86400, '2030-01-08 10:00Z')) r;
+select tests.act_as_owner();
+update public.clients set portal_access = false where id = 'aaaaaaaa-0000-4000-8000-000000000000';
+select tests.act_as_service_role();
+select is(touch_session((select id from third_session), 1800, '2030-01-08 10:06Z') ->> 'status', 'not_allowed',
+  'Removing portal access ends the client''s sessions at their next request');
+select is(client_has_portal_access('a@pgtap.test'), 'false'::jsonb,
+  'and Supabase mode''s check says the same');
+
+select * from finish();
+rollback;
