@@ -160,7 +160,8 @@ select results_eq(
             ('payment_flagged', 'A payment for invoice TAP-A-2 needs review (currency mismatch)') $$,
   'A flagged payment is received and flagged in the history');
 update public.payments set paid_at = paid_at where stripe_payment_intent_id = 'pi_tap_2';
-select is((select count(*)::int from public.activity where kind = 'payment_flagged'), 1,
+select is((select count(*)::int from public.activity a join public.clients c on c.id = a.client_id
+            where a.kind = 'payment_flagged' and c.email like '%@pgtap.test'), 1,
   'Touching a flagged payment does not flag it again');
 select is((select amount_paid from public.invoices where number = 'TAP-A-2'), 0::bigint,
   'A payment in another currency than asked is recorded but does not count until reviewed');
