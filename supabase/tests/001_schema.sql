@@ -4,7 +4,7 @@
 begin;
 create extension if not exists pgtap with schema extensions;
 set local search_path = public, extensions;
-select plan(78);
+select plan(79);
 
 -- ============================================================================================
 -- Tables: row-level security and policies
@@ -208,8 +208,17 @@ select is_empty($$ select p.oid::regprocedure from pg_proc p
                     where p.pronamespace in ('public'::regnamespace, 'private'::regnamespace)
                       and not exists (select from pg_depend d where d.classid = 'pg_proc'::regclass
                                          and d.objid = p.oid and d.deptype = 'e')
-                      and not exists (select from unnest(p.proconfig) c where c like 'search_path=%') $$,
-  'Every function of ours pins its search_path, definer or not');
+                      and not exists (select from unnest(p.proconfig) c where c like 'search_path=%')
+                      -- Per-row SQL helpers left inlinable on purpose (a SET clause prevents it):
+                      -- invoker, and they touch nothing but their arguments.
+                      and p.oid not in ('private.invoice_summary(public.invoices, date)'::regprocedure,
+                                        'private.quote_summary(public.quotes, date)'::regprocedure) $$,
+  'Every function of ours pins its search_path, definer or not (but the inlinable row helpers)');
+select is((select count(*)::int from pg_proc p
+            where p.oid in ('private.invoice_summary(public.invoices, date)'::regprocedure,
+                            'private.quote_summary(public.quotes, date)'::regprocedure)
+              and not p.prosecdef and p.prolang = (select l.oid from pg_language l where l.lanname = 'sql')), 2,
+  'The inlinable row helpers are plain security-invoker SQL functions');
 select is_empty($$ select p.oid::regprocedure from pg_proc p
                     where p.pronamespace = 'private'::regnamespace and p.prosecdef
                       and has_function_privilege('authenticated', p.oid, 'EXECUTE')
