@@ -1,1 +1,71 @@
-"""PDF downloads (built in the PDF issue)."""
+"""PDF downloads of the signed-in client's invoices and quotes."""
+
+import hashlib
+import re
+from functools import cache
+from pathlib import Path
+
+import xhtml2pdf
+from flask import Response, current_app, render_template, url_for
+
+from app.auth.session import login_required
+from app.branding import COLOUR, FALLBACK
+from app.pdf import bp
+from app.pdf.cache import PdfCache, cache_key
+from app.pdf.logo import logo_for
+from app.pdf.render import FONTS, render_pdf
+from app.portal.views import call
+
+TEMPLATES = Path(__file__).resolve().parent.parent / "templates" / "pdf"
+NOT_IN_FILENAMES = re.compile(r"[^A-Za-z0-9._-]+")
+
+
+@bp.get("/invoices/<uuid:invoice_id>/pdf")
+@login_required
+def invoice_pdf(invoice_id):
+    """An invoice as a PDF download."""
+    return pdf_download("invoice", call("portal_invoice", p_invoice_id=str(invoice_id)))
+
+
+@bp.get("/quotes/<uuid:quote_id>/pdf")
+@login_required
+def quote_pdf(quote_id):
+    """A quote as a PDF download."""
+    return pdf_download("quote", call("portal_quote", p_quote_id=str(quote_id)))
+
+
+@cache
+def template_version() -> str:
+    """Changes with the PDF templates or the renderer, so a PDF in an old layout is never served.
+    Computed once per process: templates change only with a deployment."""
+    digest = hashlib.sha256(xhtml2pdf.__version__.encode())
+    for path in sorted(TEMPLATES.glob("*.html")):
+        digest.update(path.read_bytes())
+    return digest.hexdigest()
+
+
+def pdf_download(kind: str, document: dict) -> Response:
+    """The document's PDF, from the cache unless something it shows has changed. Everything
+    is read with the client's identity first (RLS decides), and only then is the cache asked."""
+    business = call("business_profile")
+    data = {"kind": kind, "document": document, "client": call("portal_profile")["client"],
+            "business": business,
+            "portal_url": current_app.config["PORTAL_BASE_URL"].rstrip("/")
+                          + url_for(f"portal.{kind}", **{f"{kind}_id": document["id"]})}
+    cache = PdfCache.from_config(current_app.config)
+    development = current_app.testing or current_app.config.get("PORTAL_ENV") == "development"
+    logo = logo_for(business.get("logo_url"), cache.directory / "logos", development)
+    key = cache_key(template_version(), data, logo.sha256 if logo else None)
+    pdf = cache.get(key)
+    if pdf is None:
+        brand = business.get("brand_primary") or ""
+        html = render_template(f"pdf/{kind}.html", **data, fonts=FONTS, logo=logo,
+                               brand=brand if COLOUR.match(brand) else FALLBACK["brand_primary"])
+        pdf = render_pdf(html)
+        try:
+            cache.put(key, pdf)
+        except OSError:
+            current_app.logger.exception("PDF cache not written")
+    name = NOT_IN_FILENAMES.sub("-", f"{kind.capitalize()}-{document['number']}")
+    return Response(pdf, mimetype="application/pdf",
+                    headers={"Content-Disposition": f'attachment; filename="{name}.pdf"'})

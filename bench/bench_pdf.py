@@ -1,0 +1,163 @@
+"""Invoice PDFs: how long rendering takes, and a download served from the cache, in one run.
+
+Makes a throwaway database on the local server (migrated; one client with a 2-item invoice that
+fits one page and a 200-item one), signs the client in through the same backend calls the
+sign-in pages make, then times, each over --samples runs after a warm-up:
+
+  render           render_pdf() alone, on the HTML the download would render
+  download, miss   the whole request with an empty cache: data read as the client (RLS),
+                   template, render, cache write
+  download, cache  the whole request when the PDF is in the cache: session check, data read as
+                   the client, cache key, cache read
+
+Prints median and p95 in milliseconds and the targets (1-page render median < 80 ms, cached
+download median < 5 ms). The database is dropped at the end unless --keep.
+
+    .venv/bin/python bench/bench_pdf.py [--samples 50] [--keep]
+"""
+
+import argparse
+import shutil
+import statistics
+import sys
+import tempfile
+import time
+import uuid
+from datetime import UTC, datetime
+from pathlib import Path
+
+import psycopg
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from app import create_app  # noqa: E402
+from app.auth import tokens  # noqa: E402
+from app.auth.session import get_backend  # noqa: E402
+from app.data import get_data  # noqa: E402
+from app.db import cluster  # noqa: E402
+from app.db.migrate import migrate  # noqa: E402
+from app.pdf import views  # noqa: E402
+from app.pdf.render import render_pdf  # noqa: E402
+
+EMAIL = "bench-pdf@example.test"
+
+
+def make_data(url: str) -> dict[str, str]:
+    """The client and its two invoices; returns the invoices' ids by name."""
+    with psycopg.connect(url, autocommit=True) as conn:
+        conn.execute("update public.settings set business_name = 'Northwind Studio',"
+                     " address_line1 = '12 Harbour Street', city = 'Portland',"
+                     " country = 'United States', contact_email = 'hello@northwind.example'")
+        client_id = conn.execute(
+            "insert into public.clients (name, email, portal_access, address_line1, city, country)"
+            " values ('Ada Lovelace', %s, true, '1 Analytical Way', 'London', 'United Kingdom')"
+            " returning id", (EMAIL,)).fetchone()[0]
+        invoices = {}
+        for name, count in (("1 page", 2), ("200 items", 200)):
+            invoice_id = conn.execute(
+                "insert into public.invoices (client_id, number, status) values (%s, %s, 'sent')"
+                " returning id::text", (client_id, f"INV-{count:04d}")).fetchone()[0]
+            conn.execute("insert into public.invoice_items (invoice_id, position, description,"
+                         " quantity, unit_price, tax_rate) select %s, n, 'Design and build, part '"
+                         " || n, n %% 7 + 1, 12500 + n, 10 from generate_series(1, %s) n",
+                         (invoice_id, count))
+            invoices[name] = invoice_id
+    return invoices
+
+
+def signed_in_client(app):
+    """A test client holding a session made by the real backend calls (no email read back)."""
+    token = tokens.new_link_token()
+    get_data(app).call_as_service(
+        "request_login_link", p_email=EMAIL, p_ip=None, p_token_hash=tokens.hash_link_token(token),
+        p_code_hash=tokens.hash_code(app.config["SECRET_KEY"], EMAIL, "000000"), p_ttl_seconds=600,
+        p_now=datetime.now(UTC))
+    stored = get_backend(app).verify_link(token, "bench")
+    client = app.test_client()
+    with client.session_transaction() as session:
+        session["auth"] = stored
+    return client
+
+
+def timed(action, samples: int) -> list[float]:
+    action()  # warm-up: first use loads fonts, templates and connections
+    times = []
+    for _ in range(samples):
+        started = time.perf_counter()
+        action()
+        times.append((time.perf_counter() - started) * 1000)
+    return times
+
+
+def figures(times: list[float]) -> tuple[float, float]:
+    return statistics.median(times), statistics.quantiles(times, n=20)[18]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--samples", type=int, default=50)
+    parser.add_argument("--keep", action="store_true", help="keep the database")
+    args = parser.parse_args()
+
+    server = cluster.resolve_server_url()
+    name = f"portal_bench_pdf_{uuid.uuid4().hex[:8]}"
+    url = cluster.ensure_database(server, name)
+    cache_dir = Path(tempfile.mkdtemp(prefix="bench-pdf-"))
+    try:
+        migrate(url)
+        invoices = make_data(url)
+        app = create_app({"DATABASE_URL": url, "SECRET_KEY": "bench-" + "s" * 40,
+                          "JWT_SECRET": "bench-jwt-" + "j" * 40, "PDF_CACHE_DIR": str(cache_dir)})
+        client = signed_in_client(app)
+
+        html = {}
+        original = views.render_pdf
+
+        def capture(document_html):
+            html[current] = document_html
+            return original(document_html)
+
+        views.render_pdf = capture
+        results = {}
+        for current, invoice_id in invoices.items():
+            path = f"/invoices/{invoice_id}/pdf"
+
+            def download(path=path):
+                response = client.get(path)
+                assert response.status_code == 200, response.status
+                assert response.data.startswith(b"%PDF-")
+                return response
+
+            def miss(download=download):
+                shutil.rmtree(cache_dir, ignore_errors=True)
+                download()
+
+            results[f"download, miss, {current}"] = figures(timed(miss, args.samples))
+            pages = download().data.count(b"/Type /Page\n")
+            results[f"render, {current} ({pages} pages)"] = figures(
+                timed(lambda document=html[current]: render_pdf(document), args.samples))
+            results[f"download, cached, {current}"] = figures(timed(download, args.samples * 4))
+        views.render_pdf = original
+
+        print(f"{'':<38}{'median ms':>10}{'p95 ms':>10}")
+        for label, (median, p95) in sorted(results.items()):
+            print(f"{label:<38}{median:>10.1f}{p95:>10.1f}")
+        render_1 = next(v for k, v in results.items() if k.startswith("render, 1 page"))[0]
+        cached_1 = results["download, cached, 1 page"][0]
+        print("\ntargets:")
+        for label, median, target in (("1-page render", render_1, 80),
+                                      ("cached download", cached_1, 5)):
+            verdict = "PASS" if median < target else "MISS"
+            print(f"  {verdict} {label} median {median:.1f} ms < {target} ms")
+    finally:
+        shutil.rmtree(cache_dir, ignore_errors=True)
+        if not args.keep:
+            pool = app.extensions.get("portal_pool") if "app" in locals() else None
+            if pool is not None:
+                pool.close()
+            cluster.drop_database(server, name)
+
+
+if __name__ == "__main__":
+    main()

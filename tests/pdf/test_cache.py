@@ -1,0 +1,62 @@
+"""The PDF cache: keys that follow the data, atomic writes, a bounded size."""
+
+import os
+import shutil
+
+import pytest
+
+from app.pdf import views
+from app.pdf.cache import PdfCache, cache_key
+
+DATA = {"kind": "invoice", "document": {"number": "INV-1", "items": [{"description": "Work"}]},
+        "business": {"name": "Northwind", "updated_at": "2026-01-01T00:00:00+00:00"}}
+
+
+def test_a_pdf_is_read_back_as_written_and_no_temporary_file_is_left(tmp_path):
+    cache = PdfCache(tmp_path / "cache")
+    assert cache.get("a" * 64) is None
+    cache.put("a" * 64, b"%PDF-1.4 one")
+    assert cache.get("a" * 64) == b"%PDF-1.4 one"
+    assert [p.name for p in (tmp_path / "cache").iterdir()] == ["a" * 64 + ".pdf"]
+
+
+def test_beyond_its_size_the_least_recently_used_pdfs_go(tmp_path):
+    cache = PdfCache(tmp_path, max_files=3)
+    for age, key in enumerate(["old", "older", "oldest"]):
+        cache.put(key, b"%PDF")
+        os.utime(cache.path(key), (1_000_000 - age, 1_000_000 - age))
+    cache.get("oldest")  # used just now: it stays
+    cache.put("new", b"%PDF")
+    assert sorted(p.stem for p in tmp_path.glob("*.pdf")) == ["new", "old", "oldest"]
+
+
+def test_the_key_follows_the_data_and_nothing_else():
+    key = cache_key("v1", DATA, None)
+    assert key == cache_key("v1", dict(reversed(DATA.items())), None)
+    assert len(key) == 64 and int(key, 16) >= 0
+
+
+EDITED_ITEM = {**DATA, "document": {**DATA["document"], "items": [{"description": "Work!"}]}}
+EDITED_SETTINGS = {**DATA, "business": {**DATA["business"], "updated_at": "2026-01-02"}}
+
+
+@pytest.mark.parametrize("version,data,logo", [
+    ("v2", DATA, None), ("v1", EDITED_ITEM, None), ("v1", EDITED_SETTINGS, None),
+    ("v1", DATA, "0" * 64),
+])
+def test_any_change_to_what_is_rendered_changes_the_key(version, data, logo):
+    assert cache_key(version, data, logo) != cache_key("v1", DATA, None)
+
+
+def test_the_template_version_follows_the_templates(tmp_path, monkeypatch):
+    copies = tmp_path / "pdf"
+    shutil.copytree(views.TEMPLATES, copies)
+    monkeypatch.setattr(views, "TEMPLATES", copies)
+    views.template_version.cache_clear()
+    before = views.template_version()
+    assert views.template_version() == before
+    with (copies / "invoice.html").open("a") as template:
+        template.write("\n")
+    views.template_version.cache_clear()  # a new process, as after a deployment
+    assert views.template_version() != before
+    views.template_version.cache_clear()
