@@ -19,8 +19,9 @@ def build_message(sender: str, to: str, subject: str, text: str, html: str | Non
         message.add_alternative(html, subtype="html")
     for attachment in attachments or []:
         maintype, subtype = attachment["content_type"].split("/", 1)
+        # As bytes (sent base64): a calendar file's CRLF line endings must arrive untouched.
         message.add_attachment(attachment["content"].encode(), maintype=maintype, subtype=subtype,
-                               filename=attachment["filename"])
+                               filename=attachment["filename"], params={"charset": "utf-8"})
     return message
 
 

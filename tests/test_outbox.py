@@ -84,3 +84,17 @@ def test_three_workers_never_send_the_same_email(app, queued):
     for worker in workers:
         worker.join()
     assert [len(emails_to(app, address)) for address in addresses] == [1] * 30
+
+
+def test_calendar_attachments_arrive_byte_for_byte():
+    from email import policy
+    from email.parser import BytesParser
+
+    from app.mail import build_message
+
+    ics = "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nSUMMARY:Rendez-vous café\r\nEND:VCALENDAR\r\n"
+    message = build_message("portal@example.test", "client@example.test", "Booked", "See attached.", None,
+                            [{"filename": "booking.ics", "content_type": "text/calendar", "content": ics}])
+    attachment = next(BytesParser(policy=policy.default).parsebytes(message.as_bytes()).iter_attachments())
+    assert (attachment.get_content_type(), attachment.get_filename()) == ("text/calendar", "booking.ics")
+    assert attachment.get_payload(decode=True) == ics.encode()  # CRLF and UTF-8 untouched

@@ -1,0 +1,14 @@
+from flask_wtf import FlaskForm
+from wtforms import TextAreaField
+from wtforms.validators import Length, Optional
+
+
+class BookForm(FlaskForm):
+    """The database checks the note again; this gives the same answer before the round trip."""
+
+    note = TextAreaField("Note for us (optional)", validators=[
+        Optional(), Length(max=1000, message="At most 1000 characters.")])
+
+
+class CancelForm(FlaskForm):
+    """Nothing to fill in: the form carries the CSRF token."""
