@@ -13,11 +13,23 @@ PLAN = re.compile(r"^1\.\.(\d+)$")
 PASSED = re.compile(r"^ok \d+\b")
 
 
+SETUP = PGTAP_DIR / "000_setup_tests_helpers.sql"
+
+
+def run_file(url, path):
+    command = ["psql", "-X", "-q", "-t", "-A", "-v", "ON_ERROR_STOP=1", "-d", url, "-f", str(path)]
+    return subprocess.run(command, capture_output=True, text=True, timeout=300)
+
+
 @pytest.fixture(scope="session")
 def pgtap_database_url(request):
     """PGTAP_DATABASE_URL when set (an already migrated database, e.g. a local Supabase's),
-    else the session's freshly migrated database."""
-    return os.environ.get("PGTAP_DATABASE_URL") or request.getfixturevalue("database_url")
+    else the session's freshly migrated database; with the test helpers installed first, as
+    `supabase test db` does by running 000_setup_tests_helpers.sql before the others."""
+    url = os.environ.get("PGTAP_DATABASE_URL") or request.getfixturevalue("database_url")
+    setup = run_file(url, SETUP)
+    assert setup.returncode == 0, setup.stderr
+    return url
 
 
 def failures(lines):
@@ -39,10 +51,7 @@ def test_there_are_pgtap_files():
 
 @pytest.mark.parametrize("path", FILES, ids=[p.name for p in FILES])
 def test_pgtap_file(pgtap_database_url, path):
-    run = subprocess.run(
-        ["psql", "-X", "-q", "-t", "-A", "-v", "ON_ERROR_STOP=1", "-d", pgtap_database_url,
-         "-f", str(path)],
-        capture_output=True, text=True, timeout=300)
+    run = run_file(pgtap_database_url, path)
     lines = run.stdout.splitlines()
     assert run.returncode == 0, (
         f"psql exited with {run.returncode}\n--- stdout\n{run.stdout}\n--- stderr\n{run.stderr}")

@@ -7,63 +7,8 @@ create extension if not exists pgtap with schema extensions;
 set local search_path = public, extensions;
 select plan(61);
 
--- Test helpers, local to this transaction ---------------------------------------------------------
--- The project revokes EXECUTE from PUBLIC by default, so a pgTAP created after the migrations is
--- callable by its owner only: let the roles the tests act as call it. (plan() grants pgTAP's
--- temporary tables to PUBLIC itself, so authenticated and anon can record results.)
-do $$
-begin
-  execute (select string_agg(format('grant execute on function %s to anon, authenticated, service_role',
-                                    d.objid::regprocedure), '; ')
-             from pg_depend d
-            where d.classid = 'pg_proc'::regclass and d.deptype = 'e'
-              and d.refobjid = (select e.oid from pg_extension e where e.extname = 'pgtap'));
-end
-$$;
-
--- In the spirit of supabase-test-helpers (tests.authenticate_as, tests.clear_authentication),
--- with names of our own so they never clash with that package's when it is installed.
-create schema if not exists tests;
-grant usage on schema tests to anon, authenticated, service_role;
-
-/** Acts as PostgREST does for one request: the role, and the JWT's claims. */
-create function tests.act_as(p_role text, p_claims jsonb) returns void
-language sql as $$
-  select set_config('role', p_role, true), set_config('request.jwt.claims', coalesce(p_claims::text, ''), true)
-$$;
-/** A signed-in client: a verified email claim, as Supabase Auth issues it. */
-create function tests.act_as_client(p_email text) returns void
-language sql as $$
-  select tests.act_as('authenticated', jsonb_build_object(
-    'sub', md5(lower(p_email))::uuid, 'email', p_email, 'role', 'authenticated',
-    'aud', 'authenticated', 'session_id', md5(p_email)::uuid))
-$$;
-create function tests.act_as_anon() returns void
-language sql as $$ select tests.act_as('anon', '{"role": "anon"}') $$;
-create function tests.act_as_service_role() returns void
-language sql as $$ select tests.act_as('service_role', '{"role": "service_role"}') $$;
-/** Back to the connecting role (the table owner, as an administrator in the dashboard). */
-create function tests.act_as_owner() returns void
-language sql as $$ select tests.act_as('none', null) $$;
-/** The error a statement raises, as {code, message, detail}; null when it succeeds. Either way
-    its effects are undone, like throws_ok's. */
-create function tests.error_of(p_sql text) returns jsonb
-language plpgsql as $$
-declare
-  err_code text;
-  err_message text;
-  err_detail text;
-begin
-  execute p_sql;
-  raise exception 'undo' using errcode = 'TAP00';
-exception when others then
-  get stacked diagnostics err_code = returned_sqlstate, err_message = message_text,
-                          err_detail = pg_exception_detail;
-  return case when err_code <> 'TAP00' then
-    jsonb_build_object('code', err_code, 'message', err_message, 'detail', err_detail) end;
-end
-$$;
-grant execute on all functions in schema tests to anon, authenticated, service_role;
+-- Helpers (tests.act_as_client, act_as_anon, act_as_service_role, act_as_owner, error_of):
+-- installed by 000_setup_tests_helpers.sql.
 
 -- Fixtures: clients A and B with portal access, C without, D archived -------------------------------
 set local timezone = 'UTC';

@@ -7,35 +7,8 @@ create extension if not exists pgtap with schema extensions;
 set local search_path = public, extensions;
 select plan(55);
 
--- Test helpers, local to this transaction ---------------------------------------------------------
-do $$
-begin
-  execute (select string_agg(format('grant execute on function %s to anon, authenticated, service_role',
-                                    d.objid::regprocedure), '; ')
-             from pg_depend d
-            where d.classid = 'pg_proc'::regclass and d.deptype = 'e'
-              and d.refobjid = (select e.oid from pg_extension e where e.extname = 'pgtap'));
-end
-$$;
-
-create schema if not exists tests;
-grant usage on schema tests to anon, authenticated, service_role;
-
-create function tests.act_as(p_role text, p_claims jsonb) returns void
-language sql as $$
-  select set_config('role', p_role, true), set_config('request.jwt.claims', coalesce(p_claims::text, ''), true)
-$$;
-create function tests.act_as_client(p_email text) returns void
-language sql as $$
-  select tests.act_as('authenticated', jsonb_build_object(
-    'sub', md5(lower(p_email))::uuid, 'email', p_email, 'role', 'authenticated', 'aud', 'authenticated'))
-$$;
-create function tests.act_as_anon() returns void
-language sql as $$ select tests.act_as('anon', '{"role": "anon"}') $$;
-create function tests.act_as_service_role() returns void
-language sql as $$ select tests.act_as('service_role', '{"role": "service_role"}') $$;
-create function tests.act_as_owner() returns void
-language sql as $$ select tests.act_as('none', null) $$;
+-- Helpers (tests.act_as_client, act_as_anon, act_as_service_role, act_as_owner, error_of):
+-- installed by 000_setup_tests_helpers.sql. This file's own, local to its transaction:
 /** A local wall-clock time, `p_days` business days from today, as an instant. */
 create function tests.at(p_days integer, p_time time) returns timestamptz
 language sql as $$

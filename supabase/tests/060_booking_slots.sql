@@ -7,34 +7,8 @@ create extension if not exists pgtap with schema extensions;
 set local search_path = public, extensions;
 select plan(43);
 
--- Test helpers, local to this transaction ---------------------------------------------------------
--- The project revokes EXECUTE from PUBLIC by default: let the roles the tests act as call pgTAP.
-do $$
-begin
-  execute (select string_agg(format('grant execute on function %s to anon, authenticated, service_role',
-                                    d.objid::regprocedure), '; ')
-             from pg_depend d
-            where d.classid = 'pg_proc'::regclass and d.deptype = 'e'
-              and d.refobjid = (select e.oid from pg_extension e where e.extname = 'pgtap'));
-end
-$$;
-
-create schema if not exists tests;
-grant usage on schema tests to anon, authenticated, service_role;
-
-/** Acts as PostgREST does for one request: the role, and the JWT's claims. */
-create function tests.act_as(p_role text, p_claims jsonb) returns void
-language sql as $$
-  select set_config('role', p_role, true), set_config('request.jwt.claims', coalesce(p_claims::text, ''), true)
-$$;
-create function tests.act_as_client(p_email text) returns void
-language sql as $$
-  select tests.act_as('authenticated', jsonb_build_object(
-    'sub', md5(lower(p_email))::uuid, 'email', p_email, 'role', 'authenticated', 'aud', 'authenticated'))
-$$;
-/** Back to the connecting role (the table owner, as an administrator in the dashboard). */
-create function tests.act_as_owner() returns void
-language sql as $$ select tests.act_as('none', null) $$;
+-- Helpers (tests.act_as_client, act_as_anon, act_as_service_role, act_as_owner, error_of):
+-- installed by 000_setup_tests_helpers.sql. This file's own, local to its transaction:
 /** The business's date today and a local wall-clock time on a business date, as an instant. */
 create function tests.today() returns date
 language sql as $$ select (now() at time zone (select s.time_zone from public.settings s))::date $$;
