@@ -49,6 +49,11 @@ def current_identity():
     return g.identity
 
 
+def call_as_client(function: str, **args):
+    """A database function, called with the signed-in client's identity: RLS decides."""
+    return get_data(current_app).call_as_client(current_identity(), function, **args)
+
+
 def login_required(view):
     @wraps(view)
     def wrapped(*args, **kwargs):

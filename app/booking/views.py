@@ -4,9 +4,10 @@ answers in the business's time zone."""
 
 from datetime import UTC, date, datetime, timedelta
 
-from flask import Response, abort, current_app, flash, redirect, render_template, request, url_for
+from flask import Response, abort, flash, redirect, render_template, request, url_for
 
-from app.auth.session import current_identity, login_required
+from app.auth.session import call_as_client as call
+from app.auth.session import login_required
 from app.booking import bp
 from app.booking.forms import BookForm, CancelForm
 from app.booking.times import (
@@ -19,14 +20,10 @@ from app.booking.times import (
     zone_label,
 )
 from app.branding import business
-from app.data import Conflict, InvalidInput, get_data
+from app.data import Conflict, InvalidInput
 
 DAYS_PER_PAGE = 7
 
-
-def call(function: str, **args):
-    """A booking function, called with the signed-in client's identity: RLS decides."""
-    return get_data(current_app).call_as_client(current_identity(), function, **args)
 
 
 def business_zone() -> str:

@@ -2,21 +2,17 @@ import stripe
 from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask_wtf import FlaskForm
 
-from app.auth.session import current_identity, login_required
+from app.auth.session import call_as_client, login_required
 from app.data import Conflict, get_data
 from app.payments import bp, gateway
 from app.payments.checkout import open_checkout, retrieve_session
-
-
-def as_client(function: str, **args):
-    return get_data(current_app).call_as_client(current_identity(), function, **args)
 
 
 def payable_invoice(invoice_id):
     """The client's invoice, read under RLS (another client's is a 404), if it can be paid."""
     if not gateway.payments_enabled(current_app.config):
         abort(404)
-    invoice = as_client("portal_invoice", p_invoice_id=str(invoice_id))
+    invoice = call_as_client("portal_invoice", p_invoice_id=str(invoice_id))
     if invoice["state"] in ("paid", "void") or invoice["amount_due"] <= 0:
         flash(f"Invoice {invoice['number']} has nothing to pay.", "info")
         return invoice, redirect(url_for("portal.invoice", invoice_id=invoice_id), 303)
@@ -60,11 +56,11 @@ def success():
         abort(404)
     session = retrieve_session(session_id)
     # Only the client the session was opened for sees it: its invoice must be theirs (RLS).
-    invoice = as_client("portal_invoice", p_invoice_id=session["metadata"]["invoice_id"])
+    invoice = call_as_client("portal_invoice", p_invoice_id=session["metadata"]["invoice_id"])
     payment = None
     if session["payment_status"] == "paid":
         payment = get_data(current_app).call_as_service("record_checkout_payment", p_session=session)
-        invoice = as_client("portal_invoice", p_invoice_id=invoice["id"])
+        invoice = call_as_client("portal_invoice", p_invoice_id=invoice["id"])
     return render_template("payments/success.html", session=session, invoice=invoice, payment=payment)
 
 
@@ -73,6 +69,6 @@ def success():
 def cancelled():
     """Back from Stripe without paying: nothing was charged."""
     invoice_id = request.args.get("invoice_id", "")
-    invoice = as_client("portal_invoice", p_invoice_id=invoice_id)
+    invoice = call_as_client("portal_invoice", p_invoice_id=invoice_id)
     flash("Payment cancelled: nothing was charged. You can pay whenever you are ready.", "info")
     return redirect(url_for("portal.invoice", invoice_id=invoice["id"]), 303)

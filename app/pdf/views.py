@@ -8,13 +8,13 @@ from pathlib import Path
 import xhtml2pdf
 from flask import Response, current_app, render_template, url_for
 
+from app.auth.session import call_as_client as call
 from app.auth.session import login_required
 from app.branding import COLOUR, FALLBACK
 from app.pdf import bp
 from app.pdf.cache import PdfCache, cache_key
 from app.pdf.logo import logo_for
 from app.pdf.render import FONTS, render_pdf
-from app.portal.views import call
 
 TEMPLATES = Path(__file__).resolve().parent.parent / "templates" / "pdf"
 NOT_IN_FILENAMES = re.compile(r"[^A-Za-z0-9._-]+")

@@ -1,7 +1,8 @@
-from flask import abort, current_app, flash, redirect, render_template, request, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 
-from app.auth.session import current_identity, login_required
-from app.data import Conflict, InvalidInput, get_data
+from app.auth.session import call_as_client as call
+from app.auth.session import login_required
+from app.data import Conflict, InvalidInput
 from app.portal import bp
 from app.portal.forms import AcceptQuoteForm, ContactForm, RejectQuoteForm
 
@@ -9,10 +10,6 @@ INVOICE_FILTERS = [("all", "All"), ("paid", "Paid"), ("unpaid", "Unpaid"), ("ove
 QUOTE_FILTERS = [("all", "All"), ("pending", "Pending"), ("accepted", "Accepted"), ("rejected", "Rejected")]
 PAGE_SIZE = 20
 
-
-def call(function: str, **args):
-    """A portal function, called with the signed-in client's identity: RLS decides."""
-    return get_data(current_app).call_as_client(current_identity(), function, **args)
 
 
 def page_number() -> int:

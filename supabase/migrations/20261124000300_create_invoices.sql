@@ -195,6 +195,8 @@ create trigger set_payment_client before insert or update of invoice_id on publi
 /**
  * Keeps invoices.amount_paid equal to the settled payments less refunds; paid_at becomes the
  * time of the latest settled payment (stamp_invoice_dates clears it while something is due).
+ * Payments flagged because their amount or currency is not what was asked do not count: they
+ * wait for an administrator.
  */
 create or replace function private.refresh_invoice_amount_paid() returns trigger
 language plpgsql
@@ -207,7 +209,9 @@ begin
            select coalesce(sum(p.amount - p.amount_refunded), 0), max(p.paid_at)
              from public.payments p
             where p.invoice_id = i.id
-              and p.status in ('succeeded', 'partially_refunded', 'refunded'))
+              and p.status in ('succeeded', 'partially_refunded', 'refunded')
+              and p.flag is distinct from 'amount_mismatch'
+              and p.flag is distinct from 'currency_mismatch')
    where i.id in (
      select (case when tg_op = 'DELETE' then old else new end).invoice_id
      union

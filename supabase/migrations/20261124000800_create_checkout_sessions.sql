@@ -1,7 +1,6 @@
 /**
  * Online payments: the Stripe Checkout Sessions the portal opened, so a second "Pay now"
  * reuses or expires the first and every payment can be checked against what was asked.
- * Payments that do not match what was asked are recorded and flagged, but do not count.
  */
 
 -- Tables --------------------------------------------------------------------------------------
@@ -30,32 +29,6 @@ create index checkout_sessions_client_idx on public.checkout_sessions (client_id
 
 create trigger touch_updated_at before update on public.checkout_sessions
   for each row execute function private.touch_updated_at();
-
-/**
- * amount_paid counts settled payments less refunds, except payments flagged because their
- * amount or currency is not what was asked: those wait for an administrator.
- */
-create or replace function private.refresh_invoice_amount_paid() returns trigger
-language plpgsql
-security definer
-set search_path = ''
-as $$
-begin
-  update public.invoices i
-     set (amount_paid, paid_at) = (
-           select coalesce(sum(p.amount - p.amount_refunded), 0), max(p.paid_at)
-             from public.payments p
-            where p.invoice_id = i.id
-              and p.status in ('succeeded', 'partially_refunded', 'refunded')
-              and p.flag is distinct from 'amount_mismatch'
-              and p.flag is distinct from 'currency_mismatch')
-   where i.id in (
-     select (case when tg_op = 'DELETE' then old else new end).invoice_id
-     union
-     select old.invoice_id where tg_op = 'UPDATE');
-  return null;
-end
-$$;
 
 -- Private helpers -----------------------------------------------------------------------------
 
