@@ -29,10 +29,11 @@ def emails_to(app, address: str) -> list[str]:
 
 
 def run_worker(app) -> None:
-    """One round of the worker's sign-in part: POST /login only queues the request."""
+    """The worker's sign-in part, until nothing more goes out: POST /login only queues."""
     from app.auth.link_requests import deliver_sign_in_links
 
-    deliver_sign_in_links(app)
+    while deliver_sign_in_links(app):
+        pass
 
 
 def latest_link(app, address: str) -> tuple[str, str]:
