@@ -5,6 +5,7 @@ the worker delivers the link once the mail server is back."""
 import re
 import socket
 import statistics
+import threading
 import time
 import uuid
 from datetime import timedelta
@@ -159,3 +160,24 @@ def test_post_login_takes_the_same_time_for_every_address(smtp_app, mail_server,
     run_worker(smtp_app)
     delivered = {recipient for recipients, _ in mail_server.inbox.messages for recipient in recipients}
     assert set(known) <= delivered  # the worker sent the known addresses' links
+
+
+def test_the_development_servers_worker_thread_sends_the_link(app, make_client):
+    """`make run` has no separate worker: its thread sends the links (into the local mailbox)."""
+    from app.outbox import start_background_worker
+    from tests.signin import emails_to
+
+    email, _ = make_client()
+    assert request_link(app.test_client(), email).status_code == 303
+    stop = start_background_worker(app, interval=0.05)
+    try:
+        deadline = time.monotonic() + 10
+        while not emails_to(app, email) and time.monotonic() < deadline:
+            time.sleep(0.05)
+    finally:
+        stop.set()
+        for thread in threading.enumerate():  # let it finish its round before the pool closes
+            if thread.name == "outbox-worker":
+                thread.join(timeout=10)
+    (body,) = emails_to(app, email)
+    assert "code on the sign-in page" in body
