@@ -161,6 +161,17 @@ def test_a_rate_limited_verify_says_try_again_and_keeps_the_link(supabase, supab
     assert press(client, token_hash).status_code == 303  # the link was not used up
 
 
+def test_a_gotrue_outage_while_verifying_is_not_an_expired_link(supabase, supabase_app):
+    client = supabase_app.test_client()
+    ask_for_link(client)
+    deliver_sign_in_links(supabase_app)
+    token_hash = supabase.fake.mailed[EMAIL]
+    supabase.fake.failures["/auth/v1/verify"] = [(503, "unexpected_failure")]
+    down = press(client, token_hash)
+    assert down.status_code == 503 and "expired" not in down.get_data(as_text=True)
+    assert press(client, token_hash).status_code == 303
+
+
 def test_an_expiring_access_token_is_refreshed(supabase, supabase_app):
     supabase_app.config["SESSION_IDLE_SECONDS"] = 2 * 3600
     client = supabase_app.test_client()
