@@ -20,7 +20,7 @@ log = logging.getLogger(__name__)
 def queue_link_request(app, email: str, ip: str | None) -> None:
     """Records that `email` asked for a link; RateLimited when over the limits."""
     result = get_data(app).call_as_service("request_sign_in", p_email=email, p_ip=ip,
-                                                 p_now=datetime.now(UTC))
+                                           p_now=datetime.now(UTC))
     if result["status"] == "rate_limited":
         raise RateLimited(result["retry_after"])
 
@@ -36,15 +36,16 @@ def deliver_sign_in_links(app, limit: int = 20) -> int:
     from app.auth.session import get_backend
 
     data, backend, sent = get_data(app), get_backend(app), 0
-    for request in data.call_as_service("claim_sign_in_requests", p_limit=limit,
-                                                p_now=datetime.now(UTC)):
+    claimed = data.call_as_service("claim_sign_in_requests", p_limit=limit, p_now=datetime.now(UTC))
+    for request in claimed:
         try:
             backend.send_link(request["email"], confirm_url(app.config))
         except Exception as error:  # any failure (mail server, Auth, network) is retried later
             log.warning("sign-in request %s: sending failed: %s", request["id"], error)
-            data.call_as_service("finish_sign_in_request", p_id=request["id"],
-                                 p_error=str(error) or type(error).__name__, p_now=datetime.now(UTC))
+            failure = str(error) or type(error).__name__
         else:
-            data.call_as_service("finish_sign_in_request", p_id=request["id"], p_now=datetime.now(UTC))
+            failure = None
             sent += 1
+        data.call_as_service("finish_sign_in_request", p_id=request["id"], p_error=failure,
+                             p_now=datetime.now(UTC))
     return sent
