@@ -1,6 +1,7 @@
 """Client Portal: the Flask application factory."""
 
 from flask import Flask
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from app import branding, config, errors, formatting, security
 
@@ -10,6 +11,11 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.config.from_mapping(config.from_environment())
     if test_config:
         app.config.from_mapping(test_config)
+    if app.config["TRUSTED_PROXIES"]:
+        # Behind N load balancers: the client's address (per-IP sign-in limit) and scheme come
+        # from the X-Forwarded-* headers those N set; anything further left is ignored.
+        proxies = app.config["TRUSTED_PROXIES"]
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies)
 
     security.init_app(app)
     errors.init_app(app)

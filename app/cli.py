@@ -7,7 +7,7 @@ import sys
 
 import psycopg
 
-from app.config import PROJECT_ROOT
+from app.config import PROJECT_ROOT, ConfigError
 from app.db import cluster
 from app.db.migrate import migrate
 
@@ -68,13 +68,17 @@ def cmd_dev(args) -> int:
 
 
 def cmd_worker(args) -> int:
-    """Delivers the outbox until stopped (production runs this beside the web processes)."""
+    """Sends sign-in links and delivers the outbox until stopped (production runs this beside
+    the web processes)."""
     from app import create_app
     from app.outbox import run_forever
 
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
+    # Production (and Supabase mode) name their database themselves: never a throwaway cluster.
+    configured = os.environ.get("PORTAL_ENV") == "production" or os.environ.get("SUPABASE_URL")
     try:
-        run_forever(create_app({"DATABASE_URL": local_database_url()}), interval=args.interval)
+        run_forever(create_app({} if configured else {"DATABASE_URL": local_database_url()}),
+                    interval=args.interval)
     except KeyboardInterrupt:
         pass
     return 0
@@ -93,11 +97,14 @@ def main(argv=None) -> int:
     dev = commands.add_parser("dev", help="run the portal on the embedded default")
     dev.add_argument("--port", type=int, default=5000)
     dev.set_defaults(func=cmd_dev)
-    worker = commands.add_parser("worker", help="deliver queued emails (the outbox)")
+    worker = commands.add_parser("worker", help="send sign-in links and queued emails (the outbox)")
     worker.add_argument("--interval", type=float, default=2.0, help="seconds between rounds")
     worker.set_defaults(func=cmd_worker)
     args = parser.parse_args(argv)
-    return args.func(args)
+    try:
+        return args.func(args)
+    except ConfigError as error:
+        sys.exit(str(error))
 
 
 if __name__ == "__main__":

@@ -29,9 +29,13 @@ def deliver_outbox(app, limit: int = 20) -> int:
 
 
 def run_forever(app, interval: float = 2.0, stop: threading.Event | None = None) -> None:
+    """The worker's loop: sign-in links first (someone is waiting for them), then the outbox."""
+    from app.auth.link_requests import deliver_sign_in_links
+
     stop = stop or threading.Event()
     while not stop.is_set():
         try:
+            deliver_sign_in_links(app)
             deliver_outbox(app)
         except DataError:
             log.exception("outbox: database unavailable, retrying")

@@ -61,7 +61,7 @@ def session_cookies(url: str, count: int) -> list[str]:
             token = secrets.token_hex(16)
             token_hash = hashlib.sha256(token.encode()).hexdigest()
             conn.execute("set role service_role")
-            conn.execute("select public.request_login_link(%s, null, %s, %s)",
+            conn.execute("select public.issue_login_link(%s, %s, %s)",
                          (email, token_hash, token_hash))
             signed = conn.execute("select public.consume_login_link(%s, 28800, 'bench', %s)",
                                   (token_hash, datetime.now(UTC))).fetchone()[0]

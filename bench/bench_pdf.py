@@ -69,7 +69,7 @@ def signed_in_client(app):
     """A test client holding a session made by the real backend calls (no email read back)."""
     token = tokens.new_link_token()
     get_data(app).call_as_service(
-        "request_login_link", p_email=EMAIL, p_ip=None, p_token_hash=tokens.hash_link_token(token),
+        "issue_login_link", p_email=EMAIL, p_token_hash=tokens.hash_link_token(token),
         p_code_hash=tokens.hash_code(app.config["SECRET_KEY"], EMAIL, "000000"), p_ttl_seconds=600,
         p_now=datetime.now(UTC))
     stored = get_backend(app).verify_link(token, "bench")

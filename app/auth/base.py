@@ -30,9 +30,9 @@ REASONS = {
     "unknown": "This sign-in link is not valid.",
     "expired_or_used": "This sign-in link has expired or has already been used.",
     "not_allowed": "Portal access is not enabled for this account.",
-    "wrong_code": "That code is not right.",
-    "too_many_attempts": "Too many wrong codes: this sign-in link and code no longer work.",
-    "no_code": "There is no valid code for this address: request a new link.",
+    # Supabase Auth's own rate limit (per server IP): the link or code has not been used up.
+    "too_many_requests": "Too many sign-in attempts right now: please try again in a minute. "
+                         "Your link and code still work.",
 }
 
 ENDED = {
@@ -58,7 +58,8 @@ class SessionEnded(Exception):
 
 
 class AuthBackend(Protocol):
-    def send_link(self, email: str, ip: str | None, confirm_url: str) -> None: ...
+    # Called by the worker only, for an address that may sign in; raises when it must be retried.
+    def send_link(self, email: str, confirm_url: str) -> None: ...
 
     def verify_link(self, token_hash: str, user_agent: str | None) -> dict: ...
 

@@ -1,8 +1,9 @@
 """Magic links in plain-Postgres mode: the project's own, with Supabase Auth's semantics.
 
-The database functions (request_login_link, consume_login_link, consume_login_code,
+The database functions (issue_login_link, consume_login_link, consume_login_code,
 touch_session, revoke_session) do the deciding; this module makes the secrets, sends the email
-and issues the JWT that the portal functions' RLS reads.
+(from the worker: see app/auth/link_requests.py) and issues the JWT that the portal functions'
+RLS reads.
 """
 
 from datetime import UTC, datetime
@@ -10,7 +11,7 @@ from datetime import UTC, datetime
 import jwt
 
 from app.auth import jwt_tokens, tokens
-from app.auth.base import RateLimited, Resumed, SessionEnded, SignInRefused
+from app.auth.base import Resumed, SessionEnded, SignInRefused
 from app.data import ClientIdentity
 from app.mail import send_email
 
@@ -19,19 +20,20 @@ class PostgresAuth:
     def __init__(self, data, config):
         self.data, self.config = data, config
 
-    def send_link(self, email: str, ip: str | None, confirm_url: str) -> None:
+    def send_link(self, email: str, confirm_url: str) -> None:
+        """The worker's part: a new link and code, made here in memory; the database keeps only
+        their hashes, and a failed email raises (the worker retries with a new link)."""
         token, code = tokens.new_link_token(), tokens.new_code()
         result = self.data.call_as_service(
-            "request_login_link", p_email=email, p_ip=ip, p_token_hash=tokens.hash_link_token(token),
+            "issue_login_link", p_email=email, p_token_hash=tokens.hash_link_token(token),
             p_code_hash=tokens.hash_code(self.config["SECRET_KEY"], email, code),
             p_ttl_seconds=self.config["LOGIN_LINK_TTL_SECONDS"], p_now=datetime.now(UTC))
-        if result["status"] == "rate_limited":
-            raise RateLimited(result["retry_after"])
-        if result["status"] == "created":
-            business = self.data.call_as_service("business_profile")["name"]
-            link = f"{confirm_url}?token_hash={token}&type=email"
-            send_email(self.config, result["email"], f"Your sign-in link for {business}",
-                       sign_in_email_text(business, link, code))
+        if result["status"] != "created":
+            return  # portal access was switched off since the request: nothing to send
+        business = self.data.call_as_service("business_profile")["name"]
+        link = f"{confirm_url}?token_hash={token}&type=email"
+        send_email(self.config, result["email"], f"Your sign-in link for {business}",
+                   sign_in_email_text(business, link, code))
 
     def verify_link(self, token_hash: str, user_agent: str | None) -> dict:
         return self._session_from(self.data.call_as_service(

@@ -1,45 +1,64 @@
-"""Magic links in Supabase mode: Supabase Auth sends and verifies them.
+"""Magic links in Supabase mode: Supabase Auth (GoTrue) sends and verifies them.
 
-The portal first asks the database (as the service) whether the address may sign in, and only
-then asks Auth to send the link, with user creation allowed: administrators only switch portal
-access on. The email template links to our confirm page with {{ .TokenHash }}; the server
-verifies it with verify_otp, so no PKCE verifier has to survive between requests. A fresh
-`supabase` client per call: they mutate their headers on sign-in.
+Sign-ups are off in the project (anyone holding the public anon key could otherwise sign up as a
+client who never signed in). So the worker, for an address the database says may sign in,
+first creates the Auth user itself through the admin API (email confirmed; an existing user is
+fine), then asks Auth to send the link with user creation off. The email template links to our
+confirm page with {{ .TokenHash }}; the server verifies it with verify_otp, so no PKCE verifier
+has to survive between requests. A fresh `supabase` client per call: they mutate their headers
+on sign-in.
+
+GoTrue's errors are told honestly: a 429 is "try again in a minute", an outage (5xx, network)
+is "briefly unavailable", and neither ends a session that is still valid.
 """
 
+import logging
 import time
 
 import jwt
-from supabase_auth.errors import AuthApiError, AuthError
+from supabase_auth.errors import AuthApiError, AuthError, AuthRetryableError
 
-from app.auth.base import RateLimited, Resumed, SessionEnded, SignInRefused
-from app.data import ClientIdentity
+from app.auth.base import Resumed, SessionEnded, SignInRefused
+from app.data import ClientIdentity, Unavailable
 from supabase import ClientOptions, create_client
 
+log = logging.getLogger(__name__)
+
 REFRESH_MARGIN_SECONDS = 30
+# GoTrue's answers for a session that no longer exists: signing it out again has nothing to do.
+SESSION_GONE = {"refresh_token_not_found", "refresh_token_already_used", "session_not_found",
+                "session_expired"}
+
+
+def is_transient(error: AuthError) -> bool:
+    """Worth retrying later: rate limited, GoTrue or the network down."""
+    status = getattr(error, "status", 0) or 0
+    return isinstance(error, AuthRetryableError) or status == 429 or status >= 500
 
 
 class SupabaseAuth:
     def __init__(self, data, config):
         self.data, self.config = data, config
 
-    def _auth(self):
+    def _client(self, key: str):
         options = ClientOptions(flow_type="implicit", auto_refresh_token=False, persist_session=False)
-        return create_client(self.config["SUPABASE_URL"], self.config["SUPABASE_ANON_KEY"], options).auth
+        return create_client(self.config["SUPABASE_URL"], key, options)
 
-    def send_link(self, email: str, ip: str | None, confirm_url: str) -> None:
-        access = self.data.call_as_service("check_portal_access", p_email=email, p_ip=ip)
-        if access["status"] == "rate_limited":
-            raise RateLimited(access["retry_after"])
-        if access["status"] != "allowed":
-            return
+    def _auth(self):
+        return self._client(self.config["SUPABASE_ANON_KEY"]).auth
+
+    def _admin(self):
+        return self._client(self.config["SUPABASE_SERVICE_ROLE_KEY"]).auth.admin
+
+    def send_link(self, email: str, confirm_url: str) -> None:
+        """The worker's part, for a client with portal access; raises when it must be retried."""
         try:
-            self._auth().sign_in_with_otp({"email": email.strip().lower(), "options": {
-                "email_redirect_to": confirm_url, "should_create_user": True}})
+            self._admin().create_user({"email": email, "email_confirm": True})
         except AuthApiError as error:
-            if error.status == 429:
-                raise RateLimited(60) from error
-            raise
+            if error.code != "email_exists":  # a client who signed in before: nothing to create
+                raise
+        self._auth().sign_in_with_otp({"email": email, "options": {
+            "email_redirect_to": confirm_url, "should_create_user": False}})
 
     def verify_link(self, token_hash: str, user_agent: str | None) -> dict:
         return self._verify({"token_hash": token_hash, "type": "email"})
@@ -51,6 +70,10 @@ class SupabaseAuth:
         try:
             session = self._auth().verify_otp(params).session
         except AuthError as error:
+            if is_transient(error):
+                if getattr(error, "status", 0) == 429:
+                    raise SignInRefused("too_many_requests") from error
+                raise Unavailable("Supabase Auth is unavailable.", "unavailable") from error
             raise SignInRefused("expired_or_used" if "token_hash" in params else "wrong_code") from error
         if session is None:
             raise SignInRefused("unknown")
@@ -75,12 +98,19 @@ class SupabaseAuth:
             self.sign_out(stored)
             raise SessionEnded("idle")
         stored = {**stored, "last_seen": now}
-        if _unverified_claims(stored)["exp"] - REFRESH_MARGIN_SECONDS < now:
+        expires_at = _unverified_claims(stored)["exp"]
+        if expires_at - REFRESH_MARGIN_SECONDS < now:
             try:
                 session = self._auth().refresh_session(stored["refresh_token"]).session
             except AuthError as error:
-                raise SessionEnded("expired") from error
-            stored.update(access_token=session.access_token, refresh_token=session.refresh_token)
+                if not is_transient(error):
+                    raise SessionEnded("expired") from error
+                if expires_at <= now:
+                    # The session may well be valid; only GoTrue cannot say so right now.
+                    raise Unavailable("Supabase Auth is unavailable.", "unavailable") from error
+                log.warning("token refresh failed for now, the access token still works: %s", error)
+            else:
+                stored.update(access_token=session.access_token, refresh_token=session.refresh_token)
         if not self._still_allowed(stored):
             self.sign_out(stored)
             raise SessionEnded("not_allowed")
@@ -89,10 +119,19 @@ class SupabaseAuth:
         return Resumed(ClientIdentity(stored["access_token"], _unverified_claims(stored)), stored)
 
     def sign_out(self, stored: dict) -> None:
+        """Ends the session at Supabase, so that its refresh token obtains nothing afterwards.
+        GoTrue's /logout needs a live access token and answers 403 to an expired one (often the
+        case after a timeout), so such a token is refreshed first."""
         try:
-            self._auth().admin.sign_out(stored["access_token"], "local")
-        except AuthError:
-            pass  # already signed out or expired: nothing left to revoke
+            access_token = stored["access_token"]
+            if _unverified_claims(stored)["exp"] - REFRESH_MARGIN_SECONDS < time.time():
+                access_token = self._auth().refresh_session(stored["refresh_token"]).session.access_token
+            self._auth().admin.sign_out(access_token, "local")
+        except AuthApiError as error:
+            if error.code not in SESSION_GONE:
+                log.warning("sign-out: Supabase did not end the session: %s (%s)", error, error.code)
+        except AuthError as error:
+            log.warning("sign-out: Supabase unreachable, the session ends at its own expiry: %s", error)
 
 
 def _unverified_claims(stored: dict) -> dict:

@@ -3,14 +3,14 @@ from flask import current_app, flash, redirect, render_template, request, sessio
 from app.auth import bp
 from app.auth.base import REASONS, RateLimited, SignInRefused
 from app.auth.forms import CodeForm, ConfirmForm, LoginForm, LogoutForm
+from app.auth.link_requests import queue_link_request
 from app.auth.session import current_identity, get_backend, safe_next, start_session
 
 NO_REFERRER = {"Referrer-Policy": "no-referrer", "Cache-Control": "no-store"}
-
-
-def confirm_url() -> str:
-    # From configuration, never from the Host header: a forged host must not end up in emails.
-    return current_app.config["PORTAL_BASE_URL"].rstrip("/") + url_for("auth.confirm")
+# Every refused code gets this one answer: "wrong code", "no code for this address" and "too many
+# tries" would tell a stranger which addresses have a live link, i.e. which are clients'.
+CODE_REFUSED = ("That code does not work. Use the 6-digit code from the newest sign-in email: a "
+                "code works once, for 24 hours, and five wrong tries void it.")
 
 
 def signed_in(stored: dict):
@@ -19,25 +19,26 @@ def signed_in(stored: dict):
     return redirect(target, 303)
 
 
-def rate_limited(limited: RateLimited):
-    return (render_template("auth/rate_limited.html", retry_after=limited.retry_after), 429,
-            {"Retry-After": str(limited.retry_after)})
+def rate_limited(limited: RateLimited, email: str | None):
+    return (render_template("auth/rate_limited.html", retry_after=limited.retry_after, email=email,
+                            form=CodeForm()),
+            429, {"Retry-After": str(limited.retry_after)})
 
 
 @bp.route("/login", methods=["GET", "POST"])
 def login():
-    """Ask for a sign-in link: every address gets the same answer."""
+    """Ask for a sign-in link: every address gets the same answer, in the same time."""
     if current_identity() is not None:
         return redirect(url_for("portal.dashboard"))
     form = LoginForm()
     if form.validate_on_submit():
         email = form.email.data.strip().lower()
-        try:
-            get_backend(current_app).send_link(email, request.remote_addr, confirm_url())
-        except RateLimited as limited:
-            return rate_limited(limited)
         session["pending_email"] = email
         session["next"] = safe_next(request.args.get("next"))
+        try:
+            queue_link_request(current_app, email, request.remote_addr)
+        except RateLimited as limited:
+            return rate_limited(limited, email)
         return redirect(url_for("auth.sent"), 303)
     return render_template("auth/login.html", form=form), 400 if form.errors else 200
 
@@ -55,18 +56,20 @@ def code():
     if not email:
         flash("Enter your email address first.", "error")
         return redirect(url_for("auth.login"), 303)
+    status = 400
     if form.validate_on_submit():
         try:
             stored = get_backend(current_app).verify_code(email, form.code.data.strip(),
                                                           request.user_agent.string)
         except SignInRefused as refused:
-            message = REASONS[refused.reason]
-            if refused.attempts_left:
-                message += f" {refused.attempts_left} attempt{'s' if refused.attempts_left > 1 else ''} left."
-            form.code.errors.append(message)
+            if refused.reason == "too_many_requests":
+                status = 429
+                form.code.errors.append(REASONS[refused.reason])
+            else:
+                form.code.errors.append(CODE_REFUSED)
         else:
             return signed_in(stored)
-    return render_template("auth/sent.html", form=form, email=email), 400
+    return render_template("auth/sent.html", form=form, email=email), status
 
 
 @bp.get("/auth/confirm")
@@ -88,6 +91,10 @@ def confirm_post():
     try:
         stored = get_backend(current_app).verify_link(form.token_hash.data, request.user_agent.string)
     except SignInRefused as refused:
+        if refused.reason == "too_many_requests":
+            # The link is still good: the same button, to press again in a minute.
+            return (render_template("auth/confirm.html", form=form, message=REASONS[refused.reason]),
+                    429, {**NO_REFERRER, "Retry-After": "60"})
         return (render_template("auth/link_refused.html", message=REASONS[refused.reason]), 400,
                 NO_REFERRER)
     return signed_in(stored)

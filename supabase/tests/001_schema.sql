@@ -260,13 +260,13 @@ select ok(has_function_privilege('authenticated', 'public.record_document_view(t
   'Clients can call record_document_view');
 
 -- Sign-in functions: the service role's only.
-select function_privs_are('public', 'check_portal_access', array['text', 'inet', 'timestamp with time zone'],
-  'authenticated', '{}'::text[], 'Clients cannot call check_portal_access');
+select function_privs_are('public', 'request_sign_in', array['text', 'inet', 'timestamp with time zone'],
+  'authenticated', '{}'::text[], 'Clients cannot call request_sign_in');
 select function_privs_are('public', 'client_has_portal_access', array['text'],
   'authenticated', '{}'::text[], 'Clients cannot call client_has_portal_access');
-select function_privs_are('public', 'request_login_link',
-  array['text', 'inet', 'text', 'text', 'integer', 'timestamp with time zone'],
-  'authenticated', '{}'::text[], 'Clients cannot call request_login_link');
+select function_privs_are('public', 'issue_login_link',
+  array['text', 'text', 'text', 'integer', 'timestamp with time zone'],
+  'authenticated', '{}'::text[], 'Clients cannot call issue_login_link');
 select function_privs_are('public', 'consume_login_link',
   array['text', 'integer', 'text', 'timestamp with time zone'],
   'authenticated', '{}'::text[], 'Clients cannot call consume_login_link');
@@ -292,12 +292,14 @@ select is((select count(distinct p.proname)::int from pg_proc p
                                 'save_checkout_session', 'expire_checkout_session', 'payment_settings',
                                 'claim_outbox', 'finish_outbox')), 8,
   'and all eight exist (so the check above checked something)');
-select ok(has_function_privilege('service_role', 'public.request_login_link(text, inet, text, text, integer, timestamptz)', 'EXECUTE')
+select ok(has_function_privilege('service_role', 'public.issue_login_link(text, text, text, integer, timestamptz)', 'EXECUTE')
+          and has_function_privilege('service_role', 'public.claim_sign_in_requests(integer, integer, timestamptz)', 'EXECUTE')
+          and has_function_privilege('service_role', 'public.finish_sign_in_request(uuid, text, timestamptz)', 'EXECUTE')
           and has_function_privilege('service_role', 'public.consume_login_link(text, integer, text, timestamptz)', 'EXECUTE')
           and has_function_privilege('service_role', 'public.consume_login_code(text, text, integer, text, timestamptz)', 'EXECUTE')
           and has_function_privilege('service_role', 'public.touch_session(uuid, integer, timestamptz)', 'EXECUTE')
           and has_function_privilege('service_role', 'public.revoke_session(uuid, timestamptz)', 'EXECUTE')
-          and has_function_privilege('service_role', 'public.check_portal_access(text, inet, timestamptz)', 'EXECUTE')
+          and has_function_privilege('service_role', 'public.request_sign_in(text, inet, timestamptz)', 'EXECUTE')
           and has_function_privilege('service_role', 'public.client_has_portal_access(text)', 'EXECUTE'),
   'The service role can call every sign-in function');
 

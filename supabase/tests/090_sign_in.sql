@@ -4,7 +4,7 @@
 begin;
 create extension if not exists pgtap with schema extensions;
 set local search_path = public, extensions;
-select plan(49);
+select plan(65);
 
 -- Helpers (tests.act_as_client, act_as_anon, act_as_service_role, act_as_owner, error_of):
 -- installed by 000_setup_tests_helpers.sql.
@@ -23,13 +23,19 @@ insert into public.clients (id, name, email, portal_access, archived) values
 -- ============================================================================================
 select tests.act_as_client('a@pgtap.test');
 
-select throws_ok($$ select request_login_link('a@pgtap.test', null, repeat('a', 64), repeat('b', 64)) $$,
+select throws_ok($$ select issue_login_link('a@pgtap.test', repeat('a', 64), repeat('b', 64)) $$,
   '42501', null, 'A client cannot create sign-in links');
+select throws_ok($$ select request_sign_in('b@pgtap.test') $$, '42501', null,
+  'A client cannot queue sign-in requests through the database');
+select throws_ok($$ select claim_sign_in_requests() $$, '42501', null,
+  'A client cannot read the sign-in queue (which addresses may sign in)');
+select throws_ok($$ select id from private.sign_in_requests $$, '42501', null,
+  'A client cannot read the sign-in requests');
 select throws_ok($$ select consume_login_link(repeat('a', 64)) $$, '42501', null,
   'A client cannot use sign-in links through the database');
 select throws_ok($$ select touch_session(gen_random_uuid()) $$, '42501', null, 'A client cannot check sessions');
 select throws_ok($$ select revoke_session(gen_random_uuid()) $$, '42501', null, 'A client cannot revoke sessions');
-select throws_ok($$ select check_portal_access('b@pgtap.test') $$, '42501', null,
+select throws_ok($$ select client_has_portal_access('b@pgtap.test') $$, '42501', null,
   'A client cannot probe which addresses have portal access');
 select throws_ok($$ select id from private.sessions $$, '42501', null, 'A client cannot read sessions');
 select throws_ok($$ select id from private.login_links $$, '42501', null, 'A client cannot read sign-in links');
@@ -41,8 +47,10 @@ select throws_ok($$ select private.start_session('aaaaaaaa-0000-4000-8000-000000
 -- ============================================================================================
 select tests.act_as_anon();
 
-select throws_ok($$ select request_login_link('a@pgtap.test', null, repeat('a', 64), repeat('b', 64)) $$,
+select throws_ok($$ select issue_login_link('a@pgtap.test', repeat('a', 64), repeat('b', 64)) $$,
   '42501', null, 'Anonymous requests cannot create sign-in links');
+select throws_ok($$ select request_sign_in('a@pgtap.test') $$, '42501', null,
+  'Anonymous requests cannot queue sign-in requests through the database');
 select throws_ok($$ select consume_login_code('a@pgtap.test', repeat('0', 64)) $$, '42501', null,
   'Anonymous requests cannot guess codes through the database');
 select throws_ok($$ select id from private.login_requests $$, '42501', null,
@@ -53,39 +61,71 @@ select throws_ok($$ select id from private.login_requests $$, '42501', null,
 -- ============================================================================================
 select tests.act_as_service_role();
 
-select is(request_login_link(p_email => 'A@pgtap.test', p_ip => '10.0.0.1', p_token_hash => repeat('1', 64),
-                             p_code_hash => repeat('2', 64), p_ttl_seconds => 86400, p_now => '2030-01-01 10:00Z'),
+-- POST /login: the same answer for every address, within the limits
+select is(request_sign_in(p_email => 'A@pgtap.test', p_ip => '10.0.0.1', p_now => '2030-01-01 10:00Z'),
+  '{"status": "queued"}'::jsonb, 'A sign-in request is queued');
+select is(request_sign_in('a@pgtap.test', '10.0.0.2', '2030-01-01 10:00:30Z'),
+  '{"status": "rate_limited", "retry_after": 30}'::jsonb,
+  'A second request within 60 s is refused, saying how many seconds remain');
+select is(request_sign_in('nobody@pgtap.test', '10.0.0.3', '2030-01-01 10:00Z'),
+  '{"status": "queued"}'::jsonb, 'An unknown address gets exactly the answer of a known one');
+select is(request_sign_in('nobody@pgtap.test', '10.0.0.3', '2030-01-01 10:00:10Z'),
+  '{"status": "rate_limited", "retry_after": 50}'::jsonb, 'An unknown address is rate limited like a known one');
+select is(request_sign_in('c@pgtap.test', '10.0.0.4', '2030-01-01 10:00Z') || request_sign_in('d@pgtap.test', '10.0.0.4', '2030-01-01 10:00Z'),
+  '{"status": "queued"}'::jsonb, 'So are a client without portal access and an archived one');
+select is((select count(*)::int from generate_series(1, 35) n
+            where request_sign_in(format('x%s@pgtap.test', n), '10.9.9.9', '2030-01-01 12:00Z') ->> 'status' = 'rate_limited'), 5,
+  'An IP gets at most 30 link requests an hour');
+select is(request_sign_in('y@pgtap.test', '10.9.9.9', '2030-01-01 12:30Z'),
+  '{"status": "rate_limited", "retry_after": 1800}'::jsonb, 'and is told when it may ask again');
+select is(request_sign_in('y@pgtap.test', '10.9.9.9', '2030-01-01 13:00:01Z') ->> 'status',
+  'queued', 'The IP may ask again an hour later');
+
+-- The worker
+select is(jsonb_path_query_array(claim_sign_in_requests(20, 120, '2030-01-01 10:00:05Z'), '$[*].email'),
+  '["a@pgtap.test"]'::jsonb, 'The worker is handed only the request of a client with portal access');
+select results_eq(
+  $$ select email, status from private.sign_in_requests where requested_at < '2030-01-01 11:00Z' order by email $$,
+  $$ values ('a@pgtap.test', 'pending'), ('c@pgtap.test', 'not_allowed'), ('d@pgtap.test', 'not_allowed'),
+            ('nobody@pgtap.test', 'not_allowed') $$,
+  'The other requests are closed: no link is made for them');
+select is(claim_sign_in_requests(20, 120, '2030-01-01 10:00:06Z'), '[]'::jsonb,
+  'A claimed request is leased: a second worker does not get it');
+select is(finish_sign_in_request((select id from private.sign_in_requests where email = 'a@pgtap.test'),
+                                 'mail server down', '2030-01-01 10:00:10Z') ->> 'status',
+  'pending', 'A request whose email failed stays pending');
+select is(claim_sign_in_requests(20, 120, '2030-01-01 10:00:39Z'), '[]'::jsonb, 'and is not retried before 30 s');
+select is(jsonb_array_length(claim_sign_in_requests(20, 120, '2030-01-01 10:00:41Z')), 1, 'but after them');
+select is(finish_sign_in_request((select id from private.sign_in_requests where email = 'a@pgtap.test'),
+                                 null, '2030-01-01 10:00:42Z') ->> 'status',
+  'sent', 'Once sent, the request is done');
+select is(claim_sign_in_requests(20, 120, '2030-01-01 14:00:02Z'), '[]'::jsonb,
+  'A request still unsent an hour after it was made is not sent any more');
+select is((select status from private.sign_in_requests where email = 'y@pgtap.test'), 'abandoned',
+  'but abandoned');
+
+-- Making a link (the worker, for a client with portal access)
+select is(issue_login_link(p_email => 'A@pgtap.test', p_token_hash => repeat('1', 64),
+                           p_code_hash => repeat('2', 64), p_ttl_seconds => 86400, p_now => '2030-01-01 10:00Z'),
   '{"status": "created", "email": "a@pgtap.test", "name": "Ada Tap"}'::jsonb,
   'A link is created for a client with portal access, whatever the case of the address');
-select is(request_login_link('a@pgtap.test', '10.0.0.2', repeat('3', 64), repeat('4', 64), 86400, '2030-01-01 10:00:30Z'),
-  '{"status": "rate_limited", "retry_after": 60}'::jsonb, 'A second link within 60 s is refused');
-select is(request_login_link('a@pgtap.test', '10.0.0.2', repeat('3', 64), repeat('4', 64), 86400, '2030-01-01 10:01:01Z') ->> 'status',
-  'created', 'A new link after 60 s is created');
+select is(issue_login_link('a@pgtap.test', repeat('3', 64), repeat('4', 64), 86400, '2030-01-01 10:01:01Z') ->> 'status',
+  'created', 'A new link is created');
 select is(consume_login_link(repeat('1', 64), 28800, null, '2030-01-01 10:02Z'), '{"status": "voided"}'::jsonb,
   'The new link voided the older one');
-select is(request_login_link('c@pgtap.test', '10.0.0.3', repeat('5', 64), repeat('6', 64), 86400, '2030-01-01 10:00Z'),
+select is(issue_login_link('c@pgtap.test', repeat('5', 64), repeat('6', 64), 86400, '2030-01-01 10:00Z'),
   '{"status": "not_allowed"}'::jsonb, 'No link for a client without portal access');
-select is(request_login_link('d@pgtap.test', '10.0.0.3', repeat('5', 64), repeat('6', 64), 86400, '2030-01-01 10:00Z'),
+select is(issue_login_link('d@pgtap.test', repeat('5', 64), repeat('6', 64), 86400, '2030-01-01 10:00Z'),
   '{"status": "not_allowed"}'::jsonb, 'No link for an archived client');
-select is(request_login_link('nobody@pgtap.test', '10.0.0.3', repeat('5', 64), repeat('6', 64), 86400, '2030-01-01 10:00Z'),
-  '{"status": "not_allowed"}'::jsonb, 'An unknown address gets exactly the answer of a known one without access');
-select is(request_login_link('nobody@pgtap.test', '10.0.0.3', repeat('5', 64), repeat('6', 64), 86400, '2030-01-01 10:00:10Z'),
-  '{"status": "rate_limited", "retry_after": 60}'::jsonb, 'An unknown address is rate limited like a known one');
+select is(issue_login_link('nobody@pgtap.test', repeat('5', 64), repeat('6', 64), 86400, '2030-01-01 10:00Z'),
+  '{"status": "not_allowed"}'::jsonb, 'No link for an unknown address');
 select is_empty($$ select l.id from private.login_links l join public.clients c on c.id = l.client_id
                     where c.email in ('c@pgtap.test', 'd@pgtap.test') $$,
   'No link was stored for the client without access or the archived one');
-select throws_ok($$ select request_login_link('a@pgtap.test', null, repeat('7', 64), repeat('8', 64), 90000) $$,
+select throws_ok($$ select issue_login_link('a@pgtap.test', repeat('7', 64), repeat('8', 64), 90000) $$,
   '22023', 'A sign-in link lives between 1 minute and 24 hours.', 'A link cannot live longer than 24 hours');
-select throws_ok($$ select request_login_link('a@pgtap.test', null, repeat('7', 64), repeat('8', 64), 59) $$,
+select throws_ok($$ select issue_login_link('a@pgtap.test', repeat('7', 64), repeat('8', 64), 59) $$,
   '22023', null, 'A link lives at least a minute');
-select is((select count(*)::int from generate_series(1, 35) n
-            where request_login_link(format('x%s@pgtap.test', n), '10.9.9.9', repeat('e', 64), repeat('f', 64), 86400,
-                                     '2030-01-01 12:00Z') ->> 'status' = 'rate_limited'), 5,
-  'An IP gets at most 30 link requests an hour');
-select is(request_login_link('y@pgtap.test', '10.9.9.9', repeat('e', 64), repeat('f', 64), 86400, '2030-01-01 13:00:01Z') ->> 'status',
-  'not_allowed', 'The IP may ask again an hour later');
-select is(check_portal_access(p_email => 'b@pgtap.test', p_ip => '10.0.0.9', p_now => '2030-01-01 10:00Z'),
-  '{"status": "allowed"}'::jsonb, 'check_portal_access says whether to send a link (Supabase mode)');
 
 -- Using a link
 select results_eq(
@@ -99,13 +139,13 @@ select is(consume_login_link(repeat('3', 64), 28800, 'pgtap', '2030-01-01 10:06Z
   'The same link works only once');
 select is(consume_login_link(repeat('0', 64), 28800, 'pgtap', '2030-01-01 10:06Z'), '{"status": "unknown"}'::jsonb,
   'An unknown link is refused');
-select is(request_login_link('a@pgtap.test', null, repeat('9', 64), repeat('a', 64), 86400, '2030-01-02 10:00Z') ->> 'status',
+select is(issue_login_link('a@pgtap.test', repeat('9', 64), repeat('a', 64), 86400, '2030-01-02 10:00Z') ->> 'status',
   'created', 'Another link is sent the next day');
 select is(consume_login_link(repeat('9', 64), 28800, null, '2030-01-03 10:00:01Z'), '{"status": "expired"}'::jsonb,
   'A link is refused after 24 hours');
 
 -- The 6-digit code
-select is(request_login_link('a@pgtap.test', null, repeat('b', 64), repeat('c', 64), 86400, '2030-01-04 10:00Z') ->> 'status',
+select is(issue_login_link('a@pgtap.test', repeat('b', 64), repeat('c', 64), 86400, '2030-01-04 10:00Z') ->> 'status',
   'created', 'A link with a code is sent');
 select is(consume_login_code('a@pgtap.test', repeat('0', 64), 28800, null, '2030-01-04 10:01Z'),
   '{"status": "wrong_code", "attempts_left": 4}'::jsonb, 'A wrong code is refused, with the attempts left');
@@ -113,7 +153,7 @@ select is(consume_login_code('A@PGTAP.TEST', repeat('c', 64), 28800, null, '2030
   'The right code signs in, whatever the case of the address');
 select is(consume_login_link(repeat('b', 64), 28800, null, '2030-01-04 10:02Z'), '{"status": "used"}'::jsonb,
   'Once its code is used, the link is used too');
-select is(request_login_link('a@pgtap.test', null, repeat('d', 64), repeat('e', 64), 86400, '2030-01-05 10:00Z') ->> 'status',
+select is(issue_login_link('a@pgtap.test', repeat('d', 64), repeat('e', 64), 86400, '2030-01-05 10:00Z') ->> 'status',
   'created', 'Another link with a code is sent');
 select is((select array_agg(consume_login_code('a@pgtap.test', repeat('0', 64), 28800, null, '2030-01-05 10:01Z') ->> 'status')
              from generate_series(1, 5)),
@@ -128,7 +168,7 @@ select is(consume_login_code('c@pgtap.test', repeat('0', 64), 28800, null, '2030
 -- Sessions
 create temp table session_under_test as
 select (consume_login_link(repeat('f', 64), 28800, null, '2030-01-06 10:01Z') ->> 'session_id')::uuid as id
-  from (select request_login_link('a@pgtap.test', null, repeat('f', 64), repeat('f', 64), 86400, '2030-01-06 10:00Z')) r;
+  from (select issue_login_link('a@pgtap.test', repeat('f', 64), repeat('f', 64), 86400, '2030-01-06 10:00Z')) r;
 select results_eq(
   $$ select r ->> 'status', r ->> 'email' from touch_session((select id from session_under_test), 1800, '2030-01-06 10:30Z') r $$,
   $$ values ('active'::text, 'a@pgtap.test'::text) $$,
@@ -144,7 +184,7 @@ select is(touch_session(gen_random_uuid(), 1800, '2030-01-06 11:00Z') ->> 'statu
 
 create temp table second_session as
 select (consume_login_link(repeat('6', 64), 28800, null, '2030-01-07 10:01Z') ->> 'session_id')::uuid as id
-  from (select request_login_link('a@pgtap.test', null, repeat('6', 64), repeat('6', 64), 86400, '2030-01-07 10:00Z')) r;
+  from (select issue_login_link('a@pgtap.test', repeat('6', 64), repeat('6', 64), 86400, '2030-01-07 10:00Z')) r;
 select is(revoke_session((select id from second_session), '2030-01-07 10:05Z'), '{"status": "revoked"}'::jsonb,
   'Signing out revokes the session');
 select is(touch_session((select id from second_session), 1800, '2030-01-07 10:06Z') ->> 'status', 'revoked',
@@ -154,7 +194,7 @@ select is(revoke_session(gen_random_uuid(), '2030-01-07 10:05Z'), '{"status": "u
 
 create temp table third_session as
 select (consume_login_link(repeat('7', 64), 28800, null, '2030-01-08 10:01Z') ->> 'session_id')::uuid as id
-  from (select request_login_link('a@pgtap.test', null, repeat('7', 64), repeat('7', 64), 86400, '2030-01-08 10:00Z')) r;
+  from (select issue_login_link('a@pgtap.test', repeat('7', 64), repeat('7', 64), 86400, '2030-01-08 10:00Z')) r;
 select tests.act_as_owner();
 update public.clients set portal_access = false where id = 'aaaaaaaa-0000-4000-8000-000000000000';
 select tests.act_as_service_role();

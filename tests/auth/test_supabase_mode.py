@@ -1,74 +1,23 @@
 """Sign-in in Supabase mode, against an HTTP double of Supabase Auth (GoTrue) and PostgREST that
-checks the requests `supabase` 2.x sends and answers with Supabase's response shapes."""
+checks the requests `supabase` 2.x sends and answers as GoTrue's current API does (see
+tests/auth/supabase_double.py)."""
 
-import time
-import uuid
-from datetime import UTC, datetime, timedelta
+import tomllib
+from datetime import timedelta
 from urllib.parse import parse_qs, urlparse
 
-import jwt
+import httpx
 import pytest
 import time_machine
 
 from app import create_app
+from app.auth.link_requests import deliver_sign_in_links
+from app.config import PROJECT_ROOT
+from tests.auth.supabase_double import SERVICE_KEY, FakeSupabase
 from tests.doubles.http import HttpDouble
 from tests.signin import csrf_token
 
 EMAIL = "ada@example.test"
-USER_ID = str(uuid.uuid4())
-
-
-def access_token(lifetime=3600):
-    now = int(time.time())
-    return jwt.encode({"sub": USER_ID, "email": EMAIL, "role": "authenticated", "aud": "authenticated",
-                       "iat": now, "exp": now + lifetime, "session_id": str(uuid.uuid4())},
-                      "supabase-jwt-secret-of-at-least-32-bytes", algorithm="HS256")
-
-
-def gotrue_session(token):
-    return {"access_token": token, "token_type": "bearer", "expires_in": 3600,
-            "expires_at": int(time.time()) + 3600, "refresh_token": uuid.uuid4().hex[:12],
-            "user": {"id": USER_ID, "aud": "authenticated", "role": "authenticated", "email": EMAIL,
-                     "app_metadata": {"provider": "email"}, "user_metadata": {},
-                     "created_at": datetime.now(UTC).isoformat()}}
-
-
-class FakeSupabase:
-    """Answers like Supabase: the state a test needs, and every request recorded."""
-
-    def __init__(self):
-        self.allowed, self.tokens_used, self.issued = "allowed", set(), []
-
-    def answer(self, method, path, body):
-        route = urlparse(path).path
-        if route == "/rest/v1/rpc/check_portal_access":
-            return 200, {"status": self.allowed}
-        if route == "/rest/v1/rpc/client_has_portal_access":
-            return 200, self.allowed == "allowed"
-        if route == "/rest/v1/rpc/business_profile":
-            return 200, {"name": "Supa Studio", "brand_primary": "#123456", "brand_accent": "#654321",
-                         "updated_at": None}
-        if route == "/rest/v1/rpc/portal_dashboard":
-            return 200, {"client": {"name": "Ada"}, "outstanding": [], "invoices": [], "quotes": [],
-                         "activity": []}
-        if route == "/auth/v1/otp":
-            return 200, {}
-        if route == "/auth/v1/verify":
-            if body.get("token_hash") in self.tokens_used or body.get("token_hash") == "expired":
-                return 403, {"code": 403, "error_code": "otp_expired",
-                             "msg": "Email link is invalid or has expired"}
-            self.tokens_used.add(body.get("token_hash"))
-            return 200, self.session()
-        if route == "/auth/v1/token":
-            return 200, self.session()
-        if route == "/auth/v1/logout":
-            return 204, None
-        return 404, {"code": "PGRST202", "message": f"no route {route}", "details": None, "hint": None}
-
-    def session(self, lifetime=3600):
-        token = access_token(lifetime)
-        self.issued.append(token)
-        return gotrue_session(token)
 
 
 @pytest.fixture
@@ -82,7 +31,7 @@ def supabase():
 @pytest.fixture
 def supabase_app(supabase, tmp_path):
     return create_app({"TESTING": True, "SUPABASE_URL": supabase.url, "SUPABASE_ANON_KEY": "anon-key",
-                       "SUPABASE_SERVICE_ROLE_KEY": "service-key", "SECRET_KEY": "s" * 32,
+                       "SUPABASE_SERVICE_ROLE_KEY": SERVICE_KEY, "SECRET_KEY": "s" * 32,
                        "PORTAL_BASE_URL": "http://localhost", "MAILBOX_DIR": str(tmp_path)})
 
 
@@ -90,62 +39,144 @@ def requests_to(supabase, route):
     return [r for r in supabase.requests if urlparse(r.path).path == route]
 
 
-def sign_in(client, token_hash="hash-123"):
+def ask_for_link(client, email=EMAIL):
     page = client.get("/login")
-    client.post("/login", data={"email": EMAIL, "csrf_token": csrf_token(page.data)})
+    return client.post("/login", data={"email": email, "csrf_token": csrf_token(page.data)})
+
+
+def press(client, token_hash):
     confirm = client.get(f"/auth/confirm?token_hash={token_hash}&type=email")
     return client.post("/auth/confirm",
                        data={"token_hash": token_hash, "csrf_token": csrf_token(confirm.data)})
 
 
-def test_a_link_is_asked_of_supabase_only_for_a_client_with_access(supabase, supabase_app):
+def sign_in(app, supabase, client):
+    """The whole flow: ask, the worker has GoTrue send the link, press the emailed link."""
+    ask_for_link(client)
+    deliver_sign_in_links(app)
+    return press(client, supabase.fake.mailed[EMAIL])
+
+
+def stored_session(client):
+    with client.session_transaction() as session:
+        return dict(session["auth"])
+
+
+def refresh_is_refused(supabase, refresh_token) -> bool:
+    """Asks the double, as any holder of the refresh token could, for a new session."""
+    answer = httpx.post(f"{supabase.url}/auth/v1/token?grant_type=refresh_token",
+                        json={"refresh_token": refresh_token},
+                        headers={"apikey": "anon-key", "X-Supabase-Api-Version": "2024-01-01"})
+    return answer.status_code == 400 and answer.json()["code"] == "refresh_token_not_found"
+
+
+def test_post_login_only_queues_and_the_worker_has_gotrue_send_the_link(supabase, supabase_app):
     client = supabase_app.test_client()
-    page = client.get("/login")
-    assert client.post("/login", data={"email": "Ada@Example.test", "csrf_token": csrf_token(page.data)}
-                       ).status_code == 303
-    (check,) = requests_to(supabase, "/rest/v1/rpc/check_portal_access")
-    assert check.headers["authorization"] == "Bearer service-key"
-    assert check.body["p_email"] == EMAIL
+    assert ask_for_link(client, "Ada@Example.test").status_code == 303
+    assert not [r for r in supabase.requests if r.path.startswith("/auth/v1/")]  # GoTrue: not now
+    (queued,) = requests_to(supabase, "/rest/v1/rpc/request_sign_in")
+    assert queued.headers["authorization"] == f"Bearer {SERVICE_KEY}"
+    assert queued.body["p_email"] == EMAIL
+
+    assert deliver_sign_in_links(supabase_app) == 1
+    (create,) = requests_to(supabase, "/auth/v1/admin/users")
+    assert create.headers["authorization"] == f"Bearer {SERVICE_KEY}"
+    assert create.body == {"email": EMAIL, "email_confirm": True}
     (otp,) = requests_to(supabase, "/auth/v1/otp")
-    assert otp.method == "POST"
     assert otp.headers["apikey"] == "anon-key"
-    assert otp.body["email"] == EMAIL and otp.body["create_user"] is True
+    assert otp.body["email"] == EMAIL and otp.body["create_user"] is False
     assert "code_challenge" not in otp.body  # no PKCE: the server verifies the token hash itself
     assert parse_qs(urlparse(otp.path).query)["redirect_to"] == ["http://localhost/auth/confirm"]
+    assert [f["p_error"] if "p_error" in f else None for f in supabase.fake.finished] == [None]
 
-    supabase.fake.allowed = "not_allowed"
-    page = client.get("/login")
-    client.post("/login", data={"email": "nobody@example.test", "csrf_token": csrf_token(page.data)})
-    assert len(requests_to(supabase, "/auth/v1/otp")) == 1
+    # A second link for the same client: the Auth user exists (422 email_exists), which is fine.
+    with time_machine.travel(timedelta(seconds=61)):
+        ask_for_link(client)
+        assert deliver_sign_in_links(supabase_app) == 1
+    assert len(requests_to(supabase, "/auth/v1/otp")) == 2
+
+    supabase.fake.allowed = False  # the database closes other addresses' requests itself
+    ask_for_link(client, "nobody@example.test")
+    assert deliver_sign_in_links(supabase_app) == 0
+    assert len(requests_to(supabase, "/auth/v1/otp")) == 2
+
+
+def test_sign_ups_are_off_and_sessions_end_when_the_portal_ends_them():
+    config = tomllib.loads((PROJECT_ROOT / "supabase" / "config.toml").read_text())
+    auth = config["auth"]
+    assert auth["enable_signup"] is False and auth["email"]["enable_signup"] is False
+    assert auth["enable_anonymous_sign_ins"] is False
+    portal = create_app({"TESTING": True, "SECRET_KEY": "x" * 32}).config
+    assert auth["sessions"] == {"timebox": f"{portal['SESSION_LIFETIME_SECONDS'] // 3600}h",
+                                "inactivity_timeout": f"{portal['SESSION_IDLE_SECONDS'] // 60}m"}
+
+
+def test_a_gotrue_outage_changes_nothing_the_visitor_sees(supabase, supabase_app):
+    client = supabase_app.test_client()
+    healthy = ask_for_link(client)
+    supabase.fake.queue.clear()
+    supabase.fake.failures["/auth/v1/otp"] = [(503, "unexpected_failure")]
+    with time_machine.travel(timedelta(seconds=61)):
+        during_outage = ask_for_link(client)
+        assert (during_outage.status_code, during_outage.headers["Location"]) == (
+            healthy.status_code, healthy.headers["Location"])
+        assert deliver_sign_in_links(supabase_app) == 0  # GoTrue down: retried later
+        assert supabase.fake.finished[-1]["p_error"]
+        assert deliver_sign_in_links(supabase_app) == 1  # GoTrue back: the link goes out
+    assert EMAIL in supabase.fake.mailed
 
 
 def test_confirming_verifies_the_token_hash_once(supabase, supabase_app):
     client = supabase_app.test_client()
-    confirm_page = client.get("/auth/confirm?token_hash=hash-123&type=email")
+    ask_for_link(client)
+    deliver_sign_in_links(supabase_app)
+    token_hash = supabase.fake.mailed[EMAIL]
+    confirm_page = client.get(f"/auth/confirm?token_hash={token_hash}&type=email")
     assert requests_to(supabase, "/auth/v1/verify") == []  # showing the button uses nothing up
     assert confirm_page.status_code == 200
-    response = sign_in(client)
-    assert response.status_code == 303
+    assert press(client, token_hash).status_code == 303
     (verify,) = requests_to(supabase, "/auth/v1/verify")
-    assert verify.body["token_hash"] == "hash-123" and verify.body["type"] == "email"
-    dashboard = client.get("/")
-    assert dashboard.status_code == 200
+    assert verify.body["token_hash"] == token_hash and verify.body["type"] == "email"
+    assert client.get("/").status_code == 200
     rpc = requests_to(supabase, "/rest/v1/rpc/portal_dashboard")[-1]
     assert rpc.headers["authorization"] == f"Bearer {supabase.fake.issued[-1]}"
     assert rpc.headers["apikey"] == "anon-key"
 
-    again = sign_in(supabase_app.test_client())
+    again = press(supabase_app.test_client(), token_hash)  # GoTrue: 403 otp_expired
     assert again.status_code == 400
     assert "expired or has already been used" in again.get_data(as_text=True)
+
+
+def test_a_rate_limited_verify_says_try_again_and_keeps_the_link(supabase, supabase_app):
+    client = supabase_app.test_client()
+    ask_for_link(client)
+    deliver_sign_in_links(supabase_app)
+    token_hash = supabase.fake.mailed[EMAIL]
+    supabase.fake.failures["/auth/v1/verify"] = [(429, "over_request_rate_limit")]
+    limited = press(client, token_hash)
+    assert limited.status_code == 429
+    text = limited.get_data(as_text=True)
+    assert "try again in a minute" in text and "expired" not in text
+    assert 'name="token_hash"' in text  # the same button, to press again
+    assert press(client, token_hash).status_code == 303  # the link was not used up
+
+
+def test_a_gotrue_outage_while_verifying_is_not_an_expired_link(supabase, supabase_app):
+    client = supabase_app.test_client()
+    ask_for_link(client)
+    deliver_sign_in_links(supabase_app)
+    token_hash = supabase.fake.mailed[EMAIL]
+    supabase.fake.failures["/auth/v1/verify"] = [(503, "unexpected_failure")]
+    down = press(client, token_hash)
+    assert down.status_code == 503 and "expired" not in down.get_data(as_text=True)
+    assert press(client, token_hash).status_code == 303
 
 
 def test_an_expiring_access_token_is_refreshed(supabase, supabase_app):
     supabase_app.config["SESSION_IDLE_SECONDS"] = 2 * 3600
     client = supabase_app.test_client()
-    sign_in(client)
-    first = supabase.fake.issued[-1]
-    with client.session_transaction() as session:
-        refresh_token = session["auth"]["refresh_token"]
+    sign_in(supabase_app, supabase, client)
+    first, refresh_token = supabase.fake.issued[-1], stored_session(client)["refresh_token"]
     with time_machine.travel(timedelta(minutes=59, seconds=45)):
         assert client.get("/").status_code == 200
     (refresh,) = requests_to(supabase, "/auth/v1/token")
@@ -154,23 +185,75 @@ def test_an_expiring_access_token_is_refreshed(supabase, supabase_app):
     assert supabase.fake.issued[-1] != first
 
 
+def test_a_transient_refresh_failure_does_not_end_a_valid_session(supabase, supabase_app):
+    supabase_app.config["SESSION_IDLE_SECONDS"] = 2 * 3600
+    client = supabase_app.test_client()
+    sign_in(supabase_app, supabase, client)
+    token = supabase.fake.issued[-1]
+    for status, code in ((503, "unexpected_failure"), (429, "over_request_rate_limit")):
+        supabase.fake.failures["/auth/v1/token"] = [(status, code)]
+        with time_machine.travel(timedelta(minutes=59, seconds=45)):  # still valid for 15 s
+            assert client.get("/").status_code == 200
+        rpc = requests_to(supabase, "/rest/v1/rpc/portal_dashboard")[-1]
+        assert rpc.headers["authorization"] == f"Bearer {token}"
+    supabase.fake.failures["/auth/v1/token"] = [(503, "unexpected_failure")]
+    with time_machine.travel(timedelta(minutes=61)):  # expired, and GoTrue cannot refresh it now
+        assert client.get("/").status_code == 503
+        assert stored_session(client)["refresh_token"]  # the cookie keeps the session
+        assert client.get("/").status_code == 200  # GoTrue is back: the session goes on
+
+
+def test_a_refused_refresh_ends_the_session(supabase, supabase_app):
+    supabase_app.config["SESSION_IDLE_SECONDS"] = 2 * 3600
+    client = supabase_app.test_client()
+    sign_in(supabase_app, supabase, client)
+    supabase.fake.failures["/auth/v1/token"] = [(400, "refresh_token_not_found")]
+    with time_machine.travel(timedelta(minutes=61)):
+        assert client.get("/").status_code == 302
+
+
 def test_sign_out_revokes_the_supabase_session(supabase, supabase_app):
     client = supabase_app.test_client()
-    sign_in(client)
-    token = supabase.fake.issued[-1]
+    sign_in(supabase_app, supabase, client)
+    token, refresh_token = supabase.fake.issued[-1], stored_session(client)["refresh_token"]
     page = client.get("/")
     client.post("/logout", data={"csrf_token": csrf_token(page.data)})
     (logout,) = requests_to(supabase, "/auth/v1/logout")
     assert logout.headers["authorization"] == f"Bearer {token}"
     assert client.get("/").status_code == 302
+    assert refresh_is_refused(supabase, refresh_token)
 
 
-def test_idle_sessions_and_removed_access_end_in_supabase_mode_too(supabase, supabase_app):
+def test_sign_out_with_an_expired_access_token_still_kills_the_refresh_token(supabase, supabase_app):
+    """GoTrue answers /logout with an expired token 403 bad_jwt; the portal refreshes first."""
+    supabase_app.config["SESSION_IDLE_SECONDS"] = 2 * 3600
     client = supabase_app.test_client()
-    sign_in(client)
-    with time_machine.travel(timedelta(minutes=31)):
+    sign_in(supabase_app, supabase, client)
+    refresh_token = stored_session(client)["refresh_token"]
+    page = client.get("/")
+    supabase_app.config["WTF_CSRF_TIME_LIMIT"] = None  # the sign-out form stays open an hour
+    with time_machine.travel(timedelta(minutes=61)):
+        assert client.post("/logout", data={"csrf_token": csrf_token(page.data)}).status_code == 303
+    assert all(session["revoked"] for session in supabase.fake.sessions.values())
+    assert refresh_is_refused(supabase, refresh_token)
+
+
+@pytest.mark.parametrize("timeout", ["idle", "absolute"])
+def test_timeouts_kill_the_refresh_token(supabase, supabase_app, timeout):
+    client = supabase_app.test_client()
+    sign_in(supabase_app, supabase, client)
+    refresh_token = stored_session(client)["refresh_token"]
+    later = timedelta(minutes=31) if timeout == "idle" else timedelta(hours=8, minutes=1)
+    if timeout == "absolute":
+        supabase_app.config["SESSION_IDLE_SECONDS"] = 9 * 3600
+    with time_machine.travel(later):
         assert client.get("/").status_code == 302
-    sign_in(client, "hash-456")
+    assert refresh_is_refused(supabase, refresh_token)
+
+
+def test_removed_access_ends_the_session_in_supabase_mode_too(supabase, supabase_app):
+    client = supabase_app.test_client()
+    sign_in(supabase_app, supabase, client)
     assert client.get("/").status_code == 200
-    supabase.fake.allowed = "not_allowed"
+    supabase.fake.allowed = False
     assert client.get("/").status_code == 302

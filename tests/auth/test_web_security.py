@@ -5,7 +5,7 @@ import re
 
 import pytest
 
-from tests.signin import csrf_token, latest_link, press_sign_in, request_link
+from tests.signin import csrf_token, latest_link, press_sign_in, request_link, run_worker
 
 # Blueprints whose every page needs a signed-in client.
 SIGNED_IN_BLUEPRINTS = {"portal", "payments", "pdf", "booking"}
@@ -65,6 +65,7 @@ def test_next_is_followed_only_to_local_paths(app, make_client, target, expected
 def test_the_local_mailbox_lists_sent_links(app, client, make_client):
     email, _ = make_client()
     request_link(client, email)
+    run_worker(app)
     page = client.get("/dev/mailbox").get_data(as_text=True)
     assert "Your sign-in link for" in page and email in page
 

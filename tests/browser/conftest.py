@@ -14,6 +14,8 @@ from app.config import PROJECT_ROOT
 ARTIFACTS = PROJECT_ROOT / "tests" / "artifacts"
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
                  "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic"]
+# The app behind each demo server's address, for helpers that run a worker round on it.
+APPS_BY_URL = {}
 DESKTOP = {"width": 1280, "height": 900}
 MOBILE = {"width": 375, "height": 740}
 
@@ -31,6 +33,7 @@ def demo_server(demo_database_url, tmp_path_factory):
     thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
     thread.start()
     holder.update(url=base, app=app)
+    APPS_BY_URL[base] = app
     yield holder
     server.shutdown()
 

@@ -41,11 +41,11 @@ def test_client_call_is_a_post_to_the_rpc_path_with_the_access_token():
 
 
 def test_service_call_uses_the_service_role_key_for_both_headers():
-    with PostgrestDouble().returns({"status": "allowed"}) as api:
-        result = data(api).call_as_service("check_portal_access", p_email="ada@example.test")
-    assert result == {"status": "allowed"}
+    with PostgrestDouble().returns({"status": "queued"}) as api:
+        result = data(api).call_as_service("request_sign_in", p_email="ada@example.test")
+    assert result == {"status": "queued"}
     (request,) = api.requests
-    assert (request.method, request.path) == ("POST", "/rest/v1/rpc/check_portal_access")
+    assert (request.method, request.path) == ("POST", "/rest/v1/rpc/request_sign_in")
     assert request.headers["apikey"] == "service-key"
     assert request.headers["authorization"] == "Bearer service-key"
     assert request.body == {"p_email": "ada@example.test"}
@@ -80,7 +80,7 @@ def test_each_call_has_its_own_client_so_identities_never_mix():
     with PostgrestDouble().returns(None).returns(None).returns(None) as api:
         adapter = data(api)
         adapter.call_as_client(ClientIdentity("token-a", {}), "portal_dashboard")
-        adapter.call_as_service("check_portal_access", p_email="x@example.test")
+        adapter.call_as_service("request_sign_in", p_email="x@example.test")
         adapter.call_as_client(ClientIdentity("token-b", {}), "portal_dashboard")
     assert [(r.headers["apikey"], r.headers["authorization"]) for r in api.requests] == [
         ("anon-key", "Bearer token-a"), ("service-key", "Bearer service-key"),
@@ -131,6 +131,15 @@ def test_postgrest_status_codes_follow_its_documented_table():
                                           "08006", "53300", "53400", "PT402", "PGRST202")] == [
         400, 500, 400, 409, 500, 403, 503, 503, 500, 402, 404]
     assert postgrest_status("42501", authenticated=False) == 401
+
+
+def test_a_terminated_connection_is_a_503_as_postgrest_answers_it():
+    """PostgREST's own table (src/PostgREST/Error.hs): 57P01 (terminating connection due to
+    administrator command) is a 503, the rest of class 57 a 500; class 54 (too complex) a 413."""
+    assert [postgrest_status(c) for c in ("57P01", "57014", "54001")] == [503, 500, 413]
+    with PostgrestDouble().fails("57P01", "terminating connection due to administrator command") as api:
+        with pytest.raises(Unavailable):
+            data(api).call_as_service("portal_dashboard")
 
 
 def test_an_anonymous_permission_error_is_still_permission_denied():

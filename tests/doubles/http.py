@@ -17,7 +17,8 @@ class Recorded:
 
 @dataclass
 class HttpDouble:
-    """`answer(method, path) -> (status, json_body)` decides each response."""
+    """`answer(method, path, body, headers) -> (status, json_body[, response_headers])` decides
+    each response (header names lower-cased)."""
 
     answer: object
     requests: list = field(default_factory=list)
@@ -30,10 +31,12 @@ class HttpDouble:
                 length = int(self.headers.get("Content-Length") or 0)
                 raw = self.rfile.read(length) if length else b""
                 body = json.loads(raw) if raw else None
-                double.requests.append(Recorded(self.command, self.path,
-                                                {k.lower(): v for k, v in self.headers.items()}, body))
-                status, payload = double.answer(self.command, self.path, body)
+                headers = {k.lower(): v for k, v in self.headers.items()}
+                double.requests.append(Recorded(self.command, self.path, headers, body))
+                status, payload, *extra = double.answer(self.command, self.path, body, headers)
                 self.send_response(status)
+                for name, value in (extra[0] if extra else {}).items():
+                    self.send_header(name, value)
                 if status == 204:  # No Content: no body at all
                     self.end_headers()
                     return
