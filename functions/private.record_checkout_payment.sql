@@ -1,9 +1,9 @@
 /**
  * Records the payment of a paid Checkout Session: once per PaymentIntent, whoever reports it
  * first (the webhook or the success page). The session the portal stored is the truth: the
- * payment lands on the stored session's invoice, and an event whose metadata names another
- * invoice or client is recorded there, flagged 'invoice_mismatch' and not counted (never applied
- * to the invoice it names). Without a stored session (the webhook came first) the metadata
+ * payment lands on the stored session's invoice, and an event whose metadata or
+ * client_reference_id names another invoice or client is recorded there, flagged
+ * 'invoice_mismatch' and not counted (never applied to the invoice it names). Without a stored session (the webhook came first) the metadata
  * decides, and save_checkout_session checks it later. The payment is checked against what was
  * asked: another currency or amount is flagged and not counted; money beyond what is due is
  * counted and flagged as an overpayment. Never lost: an unknown invoice is reported, and the
@@ -44,9 +44,9 @@ begin
                               'card_last4', payment.card_last4);
   end if;
   flag := case
-    when named_invoice is distinct from inv.id
-      or (p_session ->> 'client_reference_id') is distinct from inv.id::text
-      or named_client is distinct from inv.client_id::text then 'invoice_mismatch'
+    when named_invoice <> inv.id
+      or (p_session ->> 'client_reference_id') <> inv.id::text
+      or named_client <> inv.client_id::text then 'invoice_mismatch'
     when paid_currency is distinct from inv.currency then 'currency_mismatch'
     when asked.id is not null and paid_amount <> asked.amount then 'amount_mismatch'
     when paid_amount > inv.amount_due then 'overpayment'
