@@ -48,7 +48,9 @@ def test_paying_an_invoice_end_to_end(page, demo_server, demo_database_url, fres
     screenshot(page, "payment-checkout", viewport)
     page.get_by_role("button", name="Pay", exact=True).click()
     page.get_by_role("heading", name="Payment received").wait_for()
-    assert "$642.00" in page.inner_text("main") and re.search(r"pi_\w+", page.inner_text("main"))
+    confirmation = page.inner_text("main")
+    assert "$642.00" in confirmation and "Visa ending in 4242" in confirmation
+    assert re.search(r"R-\d{6}", confirmation) and "pi_" not in confirmation
     assert serious_violations(page) == [] and sideways_overflow(page) <= 0
     screenshot(page, "payment-received", viewport)
     page.get_by_role("link", name=f"View invoice {number}").click()
@@ -58,4 +60,4 @@ def test_paying_an_invoice_end_to_end(page, demo_server, demo_database_url, fres
         deliver_outbox(app)
     page.goto(f"{base}/dev/mailbox")
     page.get_by_role("link", name=f"Payment received for invoice {number}").click()
-    assert "USD 642.00" in page.inner_text("main")
+    assert "$642.00" in page.inner_text("main") and "USD 642.00" not in page.inner_text("main")

@@ -10,7 +10,6 @@ from stripe.params.checkout import SessionCreateParams
 from typeguard import CollectionCheckStrategy, TypeCheckConfiguration, TypeCheckMemo, check_type_internal
 
 from app.payments.checkout import checkout_params
-from app.payments.double import load_session
 from tests.signin import csrf_token, sign_in
 
 
@@ -36,6 +35,8 @@ def press_proceed(client, invoice):
 
 
 def session_of(app, url):
+    from app.payments.double import load_session
+
     session_id = re.search(r"/_stripe/pay/(cs_test_\w+)", url).group(1)
     with app.app_context():
         return load_session(session_id)

@@ -6,7 +6,6 @@ format on pages and in emails)."""
 import psycopg
 import pytest
 
-from app.emails import render_email
 from app.outbox import deliver_outbox
 from tests.payments.conftest import checkout_session, deliver, open_session_row
 from tests.payments.test_webhook_order_and_truth import charge
@@ -107,6 +106,8 @@ def test_the_invoice_page_shows_the_card_and_a_receipt_number_not_the_stripe_id(
 @pytest.mark.parametrize("amount,currency,written", [(90000, "USD", "$900.00"), (1235, "JPY", "¥1,235"),
                                                       (123456, "EUR", "€1,234.56")])
 def test_emails_write_money_as_the_pages_do(app, amount, currency, written):
+    from app.emails import render_email
+
     context = {"amount": amount, "currency": currency, "invoice_currency": currency, "amount_due": 0,
                "invoice_number": "INV-9", "invoice_id": "x", "client_name": "Ada",
                "receipt_number": "R-000001",

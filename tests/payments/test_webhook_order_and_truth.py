@@ -63,14 +63,14 @@ def test_a_refund_before_its_payment_waits_and_applies_when_the_payment_is_recor
 
 def test_a_refund_before_a_payment_recorded_by_the_success_page_applies_too(app, invoice_factory,
                                                                             database_url):
-    invoice = invoice_factory(amount=6000)
+    invoice = invoice_factory(amount=6100)
     client = app.test_client()
-    deliver(client, app, "charge.refunded", charge(app, "pi_early_page", 6000, refunded=2000))
+    deliver(client, app, "charge.refunded", charge(app, "pi_early_page", 6100, refunded=2000))
     with app.app_context():
         get_data(app).call_as_service("record_checkout_payment",
                                       p_session=checkout_session(app, invoice, intent="pi_early_page"))
     assert rows(database_url, invoice["invoice_id"])["payments"] == [
-        ("pi_early_page", 6000, "partially_refunded", None, 2000)]
+        ("pi_early_page", 6100, "partially_refunded", None, 2000)]
 
 
 # Item 18: the card, from the charge -----------------------------------------------------------
@@ -136,7 +136,7 @@ def test_a_payment_recorded_before_its_session_was_saved_is_flagged_when_the_ses
 def test_a_session_saved_after_its_webhook_takes_the_state_the_webhook_gave(app, client, invoice_factory,
                                                                             database_url, event_type, paid,
                                                                             status):
-    invoice = invoice_factory(amount=9000)
+    invoice = invoice_factory(amount=9100)
     session = checkout_session(app, invoice, paid=paid)
     assert deliver(client, app, event_type, session).status_code == 200
     with app.app_context():
