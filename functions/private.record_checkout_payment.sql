@@ -15,7 +15,8 @@ set search_path = ''
 as $$
 declare
   session_id text := p_session ->> 'id';
-  named_invoice uuid := coalesce(p_session -> 'metadata' ->> 'invoice_id', p_session ->> 'client_reference_id')::uuid;
+  -- Compared as text: a stored session decides even when the event names no valid invoice id.
+  named_invoice text := coalesce(p_session -> 'metadata' ->> 'invoice_id', p_session ->> 'client_reference_id');
   named_client text := p_session -> 'metadata' ->> 'client_id';
   target_invoice uuid;
   inv public.invoices;
@@ -30,7 +31,7 @@ begin
   -- With save_checkout_session: whichever of the two comes second sees what the first did.
   perform pg_advisory_xact_lock(hashtext('checkout_session:' || session_id));
   select s.* into asked from public.checkout_sessions s where s.id = session_id;
-  target_invoice := coalesce(asked.invoice_id, named_invoice);
+  target_invoice := coalesce(asked.invoice_id, named_invoice::uuid);
   -- One invoice at a time: concurrent reports of payments for it are decided one after another.
   select i.* into inv from public.invoices i where i.id = target_invoice for update;
   if not found then
@@ -44,7 +45,7 @@ begin
                               'card_last4', payment.card_last4);
   end if;
   flag := case
-    when named_invoice <> inv.id
+    when named_invoice <> inv.id::text
       or (p_session ->> 'client_reference_id') <> inv.id::text
       or named_client <> inv.client_id::text then 'invoice_mismatch'
     when paid_currency is distinct from inv.currency then 'currency_mismatch'

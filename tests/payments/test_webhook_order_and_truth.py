@@ -145,3 +145,15 @@ def test_a_session_saved_after_its_webhook_takes_the_state_the_webhook_gave(app,
             "expires_at": 2000000000})
     assert saved["status"] == status
     assert session_status(database_url, session["id"]) == status
+
+
+def test_a_malformed_invoice_id_in_the_metadata_of_a_stored_session_is_flagged_not_lost(app, client,
+                                                                                        invoice_factory,
+                                                                                        database_url):
+    invoice = invoice_factory(amount=3300)
+    session = checkout_session(app, invoice, intent="pi_garbled")
+    open_session_row(database_url, session, invoice, 3300)
+    garbled = {**session, "client_reference_id": "garbled", "metadata": {"invoice_id": "garbled"}}
+    assert deliver(client, app, COMPLETED, garbled).get_json()["outcome"] == "recorded"
+    assert [(p[0], p[3]) for p in rows(database_url, invoice["invoice_id"])["payments"]] == [
+        ("pi_garbled", "invoice_mismatch")]
