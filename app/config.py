@@ -67,6 +67,8 @@ def from_environment(env=None) -> dict:
         "SMTP_STARTTLS": env.get("SMTP_STARTTLS", "true") != "false",
         "MAIL_FROM": env.get("MAIL_FROM", "Client Portal <portal@localhost>"),
         "MAILBOX_DIR": env.get("MAILBOX_DIR", str(PROJECT_ROOT / ".portal" / "mailbox")),
+        # The local Stripe double's sessions (development only), shared by every worker process.
+        "STRIPE_DOUBLE_DIR": env.get("STRIPE_DOUBLE_DIR", str(PROJECT_ROOT / ".portal" / "stripe_double")),
         "STRIPE_SECRET_KEY": env.get("STRIPE_SECRET_KEY"),
         "STRIPE_WEBHOOK_SECRET": env.get("STRIPE_WEBHOOK_SECRET"),
         "STRIPE_APPLICATION_FEE_PERCENT": env.get("STRIPE_APPLICATION_FEE_PERCENT"),

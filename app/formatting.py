@@ -33,6 +33,18 @@ def money(minor_units, currency: str) -> str:
                            locale=LOCALE)
 
 
+# Stripe's card brand codes (payment_method_details.card.brand) as people write them.
+CARD_BRANDS = {"amex": "American Express", "diners": "Diners Club", "discover": "Discover",
+               "eftpos_au": "eftpos", "jcb": "JCB", "mastercard": "Mastercard", "unionpay": "UnionPay",
+               "visa": "Visa", "cartes_bancaires": "Cartes Bancaires", "interac": "Interac"}
+
+
+def card_label(brand: str | None, last4: str | None = None) -> str:
+    """"Visa ending in 4242"; "Card" when Stripe has not told us which card yet."""
+    name = CARD_BRANDS.get(brand or "", (brand or "card").replace("_", " ").title())
+    return f"{name} ending in {last4}" if last4 else name
+
+
 def state_label(state: str) -> str:
     return STATE_LABELS.get(state, state.replace("_", " ").capitalize())
 
@@ -68,3 +80,4 @@ def init_app(app) -> None:
     app.add_template_filter(moment)
     app.add_template_filter(linkify)
     app.add_template_filter(state_label)
+    app.add_template_filter(card_label)

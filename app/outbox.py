@@ -1,11 +1,13 @@
-"""Delivering the outbox: emails written in the same transaction as what they announce, sent
-here with retries and backoff (the database leases each one, so none is sent twice by two
-workers). Run by `portal worker`, or by a thread of the development server."""
+"""Delivering the outbox: emails written in the same transaction as what they announce (ready
+text, or a kind and context rendered by app.emails), sent here with retries and backoff (the
+database leases each one, so none is sent twice by two workers). Run by `portal worker`, or by
+a thread of the development server."""
 
 import logging
 import threading
 
 from app.data import DataError, get_data
+from app.emails import render_email
 from app.mail import send_email
 
 log = logging.getLogger(__name__)
@@ -16,8 +18,11 @@ def deliver_outbox(app, limit: int = 20) -> int:
     data, sent = get_data(app), 0
     for email in data.call_as_service("claim_outbox", p_limit=limit):
         try:
-            send_email(app.config, email["to_email"], email["subject"], email["body_text"],
-                       email["body_html"], email["attachments"])
+            subject, text, html = email["subject"], email["body_text"], email["body_html"]
+            if email.get("kind"):  # queued as a kind and a context: rendered here, from templates
+                subject, text = render_email(app, email["kind"], email["context"])
+                html = None
+            send_email(app.config, email["to_email"], subject, text, html, email["attachments"])
         except Exception as error:  # any delivery failure is retried later, with backoff
             log.warning("outbox %s: delivery failed: %s", email["id"], error)
             reason = str(error) or type(error).__name__

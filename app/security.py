@@ -1,7 +1,10 @@
-"""Headers every response carries; CSRF protection for every form."""
+"""Headers every response carries; CSRF protection for every form; requests carrying NUL
+characters refused before any view sees them."""
 
 from flask import request
 from flask_wtf.csrf import CSRFProtect
+
+from app.errors import render_error
 
 csrf = CSRFProtect()
 
@@ -13,8 +16,26 @@ CONTENT_SECURITY_POLICY = (
 )
 
 
+NUL_REFUSED = ("That address or form contains a character that is not allowed (a NUL byte). "
+               "Check the link, or go back and try again.")
+
+
+def carries_nul() -> bool:
+    """A NUL anywhere in the path, the query or a submitted form: Postgres text cannot hold
+    it, so every view would fail on it. (Request bodies such as Stripe's JSON are not read here.)"""
+    fields = list(request.args.items(multi=True))
+    if request.mimetype in ("application/x-www-form-urlencoded", "multipart/form-data"):
+        fields += list(request.form.items(multi=True))
+    return "\x00" in request.path or any("\x00" in key or "\x00" in value for key, value in fields)
+
+
 def init_app(app) -> None:
     csrf.init_app(app)
+
+    @app.before_request
+    def refuse_nul_bytes():
+        if carries_nul():
+            return render_error(400, NUL_REFUSED)
 
     @app.after_request
     def security_headers(response):

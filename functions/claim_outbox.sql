@@ -1,5 +1,6 @@
 /**
- * Hands the outbox worker up to p_limit emails that are due, leasing them for p_lease_seconds
+ * Hands the outbox worker up to p_limit emails that are due (ready text, or a kind and context
+ * for it to render), leasing them for p_lease_seconds
  * so that another worker (skip locked) or a restart does not send them again meanwhile.
  * Service role only.
  */
@@ -22,7 +23,8 @@ as $$
     returning o.*)
   select coalesce(jsonb_agg(jsonb_build_object(
            'id', l.id, 'to_email', l.to_email, 'subject', l.subject, 'body_text', l.body_text,
-           'body_html', l.body_html, 'attachments', l.attachments, 'attempts', l.attempts) order by l.id),
+           'body_html', l.body_html, 'attachments', l.attachments, 'attempts', l.attempts,
+           'kind', l.kind, 'context', l.context) order by l.id),
          '[]'::jsonb)
     from leased l
 $$;

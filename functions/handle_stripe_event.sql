@@ -2,9 +2,10 @@
  * Applies one verified Stripe event, exactly once: the event id is recorded in the same
  * transaction as its effects, so a redelivery finds it and changes nothing, concurrent
  * deliveries wait for each other, and a failure rolls both back (the webhook answers 5xx and
- * Stripe retries). Events of another account than the connected one (or of a connected
- * account when none is configured) are ignored and leave no trace. Service role only; the
- * caller has verified the signature and the mode.
+ * Stripe retries). An event about a payment not recorded yet is kept as waiting and applied
+ * when the payment is recorded; it is never marked handled before. Events of another account
+ * than the connected one (or of a connected account when none is configured) are ignored and
+ * leave no trace. Service role only; the caller has verified the signature and the mode.
  */
 create or replace function public.handle_stripe_event(p_event jsonb) returns jsonb
 language plpgsql
@@ -12,8 +13,7 @@ security invoker
 set search_path = ''
 as $$
 declare
-  object jsonb := p_event -> 'data' -> 'object';
-  outcome jsonb;
+  result jsonb;
 begin
   if p_event ->> 'account' is distinct from (select s.stripe_account_id from public.settings s) then
     return jsonb_build_object('status', 'ignored', 'reason', 'account');
@@ -26,18 +26,16 @@ begin
     return jsonb_build_object('status', 'duplicate');
   end if;
 
-  outcome := case p_event ->> 'type'
-    when 'checkout.session.completed' then
-      case when object ->> 'payment_status' = 'paid' then private.record_checkout_payment(object)
-           else private.set_checkout_status(object ->> 'id', 'processing') end
-    when 'checkout.session.async_payment_succeeded' then private.record_checkout_payment(object)
-    when 'checkout.session.async_payment_failed' then private.set_checkout_status(object ->> 'id', 'failed')
-    when 'checkout.session.expired' then private.set_checkout_status(object ->> 'id', 'expired')
-    when 'charge.refunded' then private.record_refund(object)
-    else jsonb_build_object('status', 'unhandled')  -- acknowledged: Stripe need not resend it
-  end;
-  update public.stripe_events set processed_at = now() where id = p_event ->> 'id';
-  return outcome;
+  result := private.apply_stripe_event(p_event);
+  update public.stripe_events e
+     set outcome = result,
+         status = case when result ->> 'status' = 'waiting' then 'waiting'
+                       when result ->> 'status' = 'unknown_invoice' then 'rejected'
+                       else 'applied' end,
+         waiting_for = result ->> 'waiting_for',
+         processed_at = case when result ->> 'status' = 'waiting' then null else now() end
+   where e.id = p_event ->> 'id';
+  return result;
 end
 $$;
 

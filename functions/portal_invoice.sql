@@ -1,5 +1,6 @@
 /**
- * One of the signed-in client's invoices with its items and payment history. Another client's
+ * One of the signed-in client's invoices with its items, payment history (receipt number and
+ * card, the Stripe ids stay with the business) and a failed last online attempt. Another client's
  * invoice, a draft or an archived one raises exactly what a missing one does: not found.
  */
 create or replace function public.portal_invoice(p_invoice_id uuid) returns jsonb
@@ -34,10 +35,16 @@ begin
       select jsonb_agg(jsonb_build_object(
                'id', p.id, 'amount', p.amount, 'amount_refunded', p.amount_refunded,
                'currency', p.currency, 'method', p.method, 'status', p.status,
-               'reference', coalesce(p.stripe_payment_intent_id, p.id::text),
+               'reference', p.receipt_number, 'card_brand', p.card_brand, 'card_last4', p.card_last4,
                'paid_at', p.paid_at) order by p.paid_at, p.id)
         from public.payments p
-       where p.invoice_id = inv.id), '[]'::jsonb)
+       where p.invoice_id = inv.id), '[]'::jsonb),
+    -- The latest online attempt, when it failed: the page says so and what to do next.
+    'failed_attempt', (
+      select jsonb_build_object('amount', s.amount, 'currency', s.currency, 'failed_at', s.updated_at)
+        from (select s.* from public.checkout_sessions s where s.invoice_id = inv.id
+               order by s.created_at desc limit 1) s
+       where s.status = 'failed')
   );
 end
 $$;

@@ -1,6 +1,8 @@
 /**
  * A charge was refunded (fully or partly): the payment records the refunded total Stripe
- * reports, which restores the amount due (trigger) and appears in history and activity.
+ * reports, which restores the amount due (trigger) and appears in history and activity. A
+ * refund of a payment not recorded yet waits for it (never dropped: the invoice would show
+ * paid although the money went back).
  */
 create or replace function private.record_refund(p_charge jsonb) returns jsonb
 language plpgsql
@@ -9,11 +11,12 @@ as $$
 declare
   payment public.payments;
   refunded bigint := (p_charge ->> 'amount_refunded')::bigint;
+  card jsonb := p_charge -> 'payment_method_details' -> 'card';
 begin
   select p.* into payment from public.payments p
    where p.stripe_payment_intent_id = p_charge ->> 'payment_intent' for update;
   if not found then
-    return jsonb_build_object('status', 'unknown_payment', 'payment_intent', p_charge ->> 'payment_intent');
+    return private.waiting_for_payment(p_charge);
   end if;
   -- Stripe reports the running total; an older event arriving late must not lower it, and a
   -- charge without the total says nothing.
@@ -23,7 +26,9 @@ begin
   update public.payments
      set amount_refunded = least(refunded, amount),
          status = case when refunded >= amount then 'refunded' else 'partially_refunded' end::public.payment_status,
-         stripe_charge_id = coalesce(stripe_charge_id, p_charge ->> 'id')
+         stripe_charge_id = coalesce(stripe_charge_id, p_charge ->> 'id'),
+         card_brand = coalesce(card_brand, card ->> 'brand'),
+         card_last4 = coalesce(card_last4, card ->> 'last4')
    where id = payment.id;
   return jsonb_build_object('status', 'refunded', 'payment_id', payment.id, 'amount_refunded', refunded);
 end

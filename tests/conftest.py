@@ -46,6 +46,7 @@ def app(database_url, tmp_path):
     app = create_app({"TESTING": True, "DATABASE_URL": database_url, "SECRET_KEY": "test-secret",
                       "JWT_SECRET": "test-jwt-secret-of-at-least-32-bytes",
                       "WTF_CSRF_ENABLED": True, "MAILBOX_DIR": str(tmp_path / "mailbox"),
+                      "STRIPE_DOUBLE_DIR": str(tmp_path / "stripe_double"),
                       "PORTAL_BASE_URL": "http://localhost"})
     yield app
     close_pool(app)
@@ -105,6 +106,7 @@ def demo_app(demo_database_url, tmp_path):
                       "SECRET_KEY": "demo-secret",
                       "JWT_SECRET": "demo-jwt-secret-of-at-least-32-bytes",
                       "WTF_CSRF_ENABLED": True, "MAILBOX_DIR": str(tmp_path / "mailbox"),
+                      "STRIPE_DOUBLE_DIR": str(tmp_path / "stripe_double"),
                       "PORTAL_BASE_URL": "http://localhost"})
     yield app
     close_pool(app)

@@ -37,8 +37,10 @@ def state(database_url, address):
 
 
 def test_a_queued_email_is_sent_once(app, queued, database_url):
+    while outbox.deliver_outbox(app):  # first what earlier tests left queued (more than one round)
+        pass
     (address,) = queued()
-    assert outbox.deliver_outbox(app) >= 1
+    assert outbox.deliver_outbox(app) == 1
     assert outbox.deliver_outbox(app) == 0
     assert len(emails_to(app, address)) == 1
     assert state(database_url, address)[:2] == ("sent", 1)

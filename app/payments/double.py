@@ -1,17 +1,21 @@
 """A local stand-in for Stripe, for development and tests only (never with a real key, never in
 production). It answers the calls the app makes (create, retrieve and expire Checkout Sessions)
 with objects built from Stripe's own samples, serves a hosted-checkout page with Pay and Decline,
-and delivers correctly signed webhook events to the app. Sessions live in this process's memory:
-it is a development server's toy, not a service."""
+and delivers correctly signed webhook events to the app. Its sessions are JSON files in
+STRIPE_DOUBLE_DIR, written under a file lock, so every process of the server (`make run`'s
+threads, gunicorn's workers) sees the same ones. A development toy, not a service."""
 
 import copy
+import fcntl
 import hashlib
 import hmac
 import json
+import os
 import re
 import secrets
-import threading
+import tempfile
 import time
+from contextlib import contextmanager
 from pathlib import Path
 
 import httpx
@@ -24,7 +28,7 @@ from app.security import csrf
 bp = Blueprint("stripe_double", __name__, url_prefix="/_stripe")
 # Stripe's sample objects (from shared/stripe/fixtures3.json, MIT licence), kept with the package.
 SAMPLES = Path(__file__).with_name("stripe_samples.json")
-_lock = threading.Lock()
+SESSION_ID = re.compile(r"cs_test_[0-9a-f]{48}")
 
 
 def samples() -> dict:
@@ -35,8 +39,44 @@ def samples() -> dict:
     return current_app.extensions["stripe_samples"]
 
 
-def state() -> dict:
-    return current_app.extensions.setdefault("stripe_double", {"sessions": {}, "idempotency": {}})
+def store() -> Path:
+    folder = Path(current_app.config["STRIPE_DOUBLE_DIR"])
+    (folder / "idempotency").mkdir(parents=True, exist_ok=True)
+    return folder
+
+
+@contextmanager
+def locked():
+    """One process at a time reads and changes sessions (creating one, paying, expiring)."""
+    with open(store() / ".lock", "w") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+def _write(path: Path, text: str) -> None:
+    """Written whole or not at all: a reader never sees half a file."""
+    fd, temporary = tempfile.mkstemp(dir=path.parent, prefix=".tmp-")
+    with os.fdopen(fd, "w") as handle:
+        handle.write(text)
+    os.replace(temporary, path)
+
+
+def load_session(session_id: str) -> dict | None:
+    path = store() / f"{session_id}.json"
+    if not SESSION_ID.fullmatch(session_id) or not path.exists():
+        return None
+    return json.loads(path.read_text())
+
+
+def save_session(session: dict) -> None:
+    _write(store() / f"{session['id']}.json", json.dumps(session))
+
+
+def _idempotency_path(key: str) -> Path:
+    return store() / "idempotency" / hashlib.sha256(key.encode()).hexdigest()
 
 
 def stripe_error(status: int, message: str, code: str = "resource_missing"):
@@ -72,9 +112,9 @@ def _list_slot(items: list, index: int, following: str | None):
 def create_session():
     params = form_to_nested(request.form)
     key = request.headers.get("Idempotency-Key")
-    with _lock:
-        if key and key in state()["idempotency"]:
-            return jsonify(state()["sessions"][state()["idempotency"][key]])
+    with locked():
+        if key and _idempotency_path(key).exists():
+            return jsonify(public(load_session(_idempotency_path(key).read_text())))
         line = params["line_items"][0]
         amount = int(line["price_data"]["unit_amount"]) * int(line.get("quantity", 1))
         session = copy.deepcopy(samples()["checkout.session"])
@@ -91,9 +131,9 @@ def create_session():
             "livemode": False, "payment_method_types": params.get("allowed_payment_method_types", ["card"]),
         })
         session["_account"] = request.headers.get("Stripe-Account")
-        state()["sessions"][session_id] = session
+        save_session(session)
         if key:
-            state()["idempotency"][key] = session_id
+            _write(_idempotency_path(key), session_id)
     return jsonify(public(session))
 
 
@@ -102,7 +142,7 @@ def public(session: dict) -> dict:
 
 
 def find(session_id: str) -> dict:
-    session = state()["sessions"].get(session_id)
+    session = load_session(session_id)
     if session is None or session["_account"] != request.headers.get("Stripe-Account", session["_account"]):
         abort(stripe_error(404, f"No such checkout.session: '{session_id}'"))
     return session
@@ -116,29 +156,53 @@ def retrieve_session(session_id):
 @bp.post("/v1/checkout/sessions/<session_id>/expire")
 @csrf.exempt
 def expire_session(session_id):
-    session = find(session_id)
-    if session["status"] != "open":
-        return stripe_error(400, 'Only Checkout Sessions with a status in ["open"] can be expired.',
-                            "checkout_session_not_open")
-    session["status"] = "expired"
+    with locked():
+        session = find(session_id)
+        if session["status"] != "open":
+            return stripe_error(400, 'Only Checkout Sessions with a status in ["open"] can be expired.',
+                                "checkout_session_not_open")
+        session["status"] = "expired"
+        save_session(session)
     deliver("checkout.session.expired", session)
     return jsonify(public(session))
 
 
 @bp.route("/pay/<session_id>", methods=["GET", "POST"])
 def hosted_checkout(session_id):
-    """The hosted checkout page: Pay completes the session and notifies the app; Decline goes back."""
-    session = state()["sessions"].get(session_id)
+    """The hosted checkout page. Pay: the card is charged, the app hears of the charge and the
+    completed session. Decline: the bank refuses the payment after Checkout, as with Stripe's
+    delayed methods (completed unpaid, then async_payment_failed), so the portal's failure
+    page is reachable. Both go on to the success URL, as Stripe does."""
+    session = load_session(session_id)
     if session is None:
         abort(404)
     form = FlaskForm()
-    if request.method == "POST" and form.validate_on_submit() and session["status"] == "open":
-        if request.form.get("action") != "pay":
-            return redirect(session["cancel_url"], 303)
-        session.update(status="complete", payment_status="paid")
-        deliver("checkout.session.completed", session)
+    if request.method == "POST" and form.validate_on_submit():
+        pay = request.form.get("action") == "pay"
+        with locked():
+            session = load_session(session_id)
+            if session["status"] != "open":
+                return render_template("payments/double_checkout.html", session=session, form=form)
+            session.update(status="complete", payment_status="paid" if pay else "unpaid")
+            save_session(session)
+        if pay:
+            deliver("charge.succeeded", charge_for(session))
+            deliver("checkout.session.completed", session)
+        else:
+            deliver("checkout.session.completed", session)
+            deliver("checkout.session.async_payment_failed", session)
         return redirect(session["success_url"].replace("{CHECKOUT_SESSION_ID}", session_id), 303)
     return render_template("payments/double_checkout.html", session=session, form=form)
+
+
+def charge_for(session: dict) -> dict:
+    """The card charge of a paid session, on Stripe's sample charge (a Visa ending in 4242)."""
+    charge = copy.deepcopy(samples()["charge"])
+    charge.update({"id": "ch_" + secrets.token_hex(12), "payment_intent": session["payment_intent"],
+                   "amount": session["amount_total"], "amount_captured": session["amount_total"],
+                   "currency": session["currency"], "created": int(time.time()), "livemode": False,
+                   "_account": session.get("_account")})
+    return charge
 
 
 def signed_event(event_type: str, obj: dict, account: str | None, secret: str, livemode: bool = False,

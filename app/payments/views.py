@@ -1,9 +1,13 @@
+import re
+import uuid
+
 import stripe
 from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask_wtf import FlaskForm
 
 from app.auth.session import call_as_client, login_required
-from app.data import Conflict, get_data
+from app.data import Conflict, NotFound, get_data
+from app.errors import render_error
 from app.payments import bp, gateway
 from app.payments.checkout import open_checkout, retrieve_session
 
@@ -47,28 +51,43 @@ def start(invoice_id):
     return redirect(url_for("portal.invoice", invoice_id=invoice_id), 303)
 
 
+UNKNOWN_PAYMENT = ("We could not find that payment. If you have just paid, the payment will show on "
+                   "your invoice within a few minutes; you are never charged twice.")
+INCOMPLETE_LINK = ("That link does not say which invoice it is about. Nothing was charged: open the "
+                   "invoice from your invoices list to pay it.")
+SESSION_ID = re.compile(r"cs_[A-Za-z0-9_]{1,250}")
+
+
 @bp.get("/payments/success")
 @login_required
 def success():
     """Back from Stripe: confirm at once, recording the payment if Stripe says it is paid."""
     session_id = request.args.get("session_id", "")
-    if not session_id.startswith("cs_") or len(session_id) > 255:
-        abort(404)
-    session = retrieve_session(session_id)
-    # Only the client the session was opened for sees it: its invoice must be theirs (RLS).
-    invoice = call_as_client("portal_invoice", p_invoice_id=session["metadata"]["invoice_id"])
+    if not SESSION_ID.fullmatch(session_id):
+        return render_error(404, UNKNOWN_PAYMENT)
+    try:
+        # The session as the portal stored it decides the invoice (RLS: only the client's own).
+        stored = call_as_client("portal_checkout_session", p_session_id=session_id)
+        session = retrieve_session(session_id)
+    except (NotFound, stripe.InvalidRequestError):
+        return render_error(404, UNKNOWN_PAYMENT)
     payment = None
     if session["payment_status"] == "paid":
         payment = get_data(current_app).call_as_service("record_checkout_payment", p_session=session)
-        invoice = call_as_client("portal_invoice", p_invoice_id=invoice["id"])
-    return render_template("payments/success.html", session=session, invoice=invoice, payment=payment)
+        stored = call_as_client("portal_checkout_session", p_session_id=session_id)
+    invoice = call_as_client("portal_invoice", p_invoice_id=stored["invoice_id"])
+    return render_template("payments/success.html", session=session, stored=stored, invoice=invoice,
+                           payment=payment)
 
 
 @bp.get("/payments/cancelled")
 @login_required
 def cancelled():
     """Back from Stripe without paying: nothing was charged."""
-    invoice_id = request.args.get("invoice_id", "")
+    try:
+        invoice_id = str(uuid.UUID(request.args.get("invoice_id", "")))
+    except ValueError:
+        return render_error(400, INCOMPLETE_LINK)
     invoice = call_as_client("portal_invoice", p_invoice_id=invoice_id)
     flash("Payment cancelled: nothing was charged. You can pay whenever you are ready.", "info")
     return redirect(url_for("portal.invoice", invoice_id=invoice["id"]), 303)

@@ -28,6 +28,7 @@ def demo_server(demo_database_url, tmp_path_factory):
     base = f"http://127.0.0.1:{server.server_port}"
     app = create_app({"DATABASE_URL": demo_database_url, "SECRET_KEY": "browser-secret-" + "x" * 20,
                       "JWT_SECRET": "browser-jwt-secret-of-at-least-32-bytes", "MAILBOX_DIR": str(mailbox),
+                      "STRIPE_DOUBLE_DIR": str(tmp_path_factory.mktemp("stripe_double")),
                       "PORTAL_BASE_URL": base})
     server.app = app
     thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)

@@ -48,7 +48,9 @@ def test_paying_an_invoice_end_to_end(page, demo_server, demo_database_url, fres
     screenshot(page, "payment-checkout", viewport)
     page.get_by_role("button", name="Pay", exact=True).click()
     page.get_by_role("heading", name="Payment received").wait_for()
-    assert "$642.00" in page.inner_text("main") and re.search(r"pi_\w+", page.inner_text("main"))
+    confirmation = page.inner_text("main")
+    assert "$642.00" in confirmation and "Visa ending in 4242" in confirmation
+    assert re.search(r"R-\d{6}", confirmation) and "pi_" not in confirmation
     assert serious_violations(page) == [] and sideways_overflow(page) <= 0
     screenshot(page, "payment-received", viewport)
     page.get_by_role("link", name=f"View invoice {number}").click()
@@ -58,4 +60,24 @@ def test_paying_an_invoice_end_to_end(page, demo_server, demo_database_url, fres
         deliver_outbox(app)
     page.goto(f"{base}/dev/mailbox")
     page.get_by_role("link", name=f"Payment received for invoice {number}").click()
-    assert "USD 642.00" in page.inner_text("main")
+    assert "$642.00" in page.inner_text("main") and "USD 642.00" not in page.inner_text("main")
+
+
+@pytest.mark.browser
+def test_a_declined_payment_reads_as_a_failure_with_what_to_do_next(page, demo_server, demo_database_url,
+                                                                    fresh_invoice, viewport):
+    invoice_id, number = fresh_invoice
+    base = demo_server["url"]
+    page.context.demo_database_url = demo_database_url
+    sign_in_through_the_mailbox(page, base, "grace@example.com")
+    page.goto(f"{base}/invoices/{invoice_id}/pay")
+    page.get_by_role("button", name="Proceed to Payment").click()
+    page.get_by_role("button", name="Decline").click()
+    page.get_by_role("heading", name="Payment failed").wait_for()
+    text = page.inner_text("main")
+    assert "Nothing was charged" in text and "$642.00" in text and "cancelled" not in text
+    assert serious_violations(page) == [] and sideways_overflow(page) <= 0
+    screenshot(page, "payment-failed", viewport)
+    page.get_by_role("link", name=f"View invoice {number}").click()
+    assert "failed: the bank declined it" in page.inner_text("main")
+    assert page.get_by_role("link", name="Pay Now").is_visible()

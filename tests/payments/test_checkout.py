@@ -35,8 +35,11 @@ def press_proceed(client, invoice):
 
 
 def session_of(app, url):
+    from app.payments.double import load_session
+
     session_id = re.search(r"/_stripe/pay/(cs_test_\w+)", url).group(1)
-    return app.extensions["stripe_double"]["sessions"][session_id]
+    with app.app_context():
+        return load_session(session_id)
 
 
 def test_a_partly_paid_invoice_pays_only_the_remainder(app, payer):
@@ -95,25 +98,40 @@ def test_the_whole_flow_records_the_payment_and_sends_the_email(app, payer, data
     success = urlsplit(paid.headers["Location"])  # the live server's address: ask the test client
     confirmation = client.get(f"{success.path}?{success.query}").get_data(as_text=True)
     assert "Payment received" in confirmation and "$234.00" in confirmation
+    assert "Visa ending in 4242" in confirmation and re.search(r"R-\d{6}", confirmation)
     page = client.get(f"/invoices/{invoice['invoice_id']}").get_data(as_text=True)
     assert "badge-paid" in page and "Payment history" in page and "$234.00" in page
     with app.app_context():
         deliver_outbox(app)
-    assert any("we received your payment of USD 234.00" in body for body in emails_to(app, invoice["email"]))
+    (receipt,) = [body for body in emails_to(app, invoice["email"]) if "Receipt number" in body]
+    assert "we received your payment of $234.00" in receipt and "Visa ending in 4242" in receipt
+    assert "USD 234.00" not in receipt  # one money format: pages, PDFs and emails alike
     with psycopg.connect(database_url) as conn:
         assert conn.execute("select count(*) from public.payments where invoice_id = %s",
                             (invoice["invoice_id"],)).fetchone()[0] == 1
 
 
-def test_declining_returns_to_the_invoice_with_nothing_charged(app, payer, database_url):
+def test_a_declined_payment_shows_a_failure_with_what_to_do_next(app, payer, database_url):
     client, invoice = payer(amount=5000)
     _, response = press_proceed(client, invoice)
     hosted_path = urlsplit(response.headers["Location"]).path
     hosted = client.get(hosted_path)
     back = urlsplit(client.post(hosted_path, data={"action": "decline", "csrf_token": csrf_token(hosted.data)}
                                 ).headers["Location"])
-    page = client.get(f"{back.path}?{back.query}", follow_redirects=True).get_data(as_text=True)
-    assert "nothing was charged" in page
+    page = client.get(f"{back.path}?{back.query}").get_data(as_text=True)
+    assert "Payment failed" in page and "Nothing was charged" in page and "Try again" in page
+    assert "Payment cancelled" not in page and "Payment received" not in page
+    invoice_page = client.get(f"/invoices/{invoice['invoice_id']}").get_data(as_text=True)
+    assert "failed: the bank declined it" in invoice_page and "Pay Now" in invoice_page
+    with psycopg.connect(database_url) as conn:
+        assert conn.execute("select count(*) from public.payments where invoice_id = %s",
+                            (invoice["invoice_id"],)).fetchone()[0] == 0
+
+
+def test_cancelling_on_stripe_returns_to_the_invoice_with_nothing_charged(app, payer):
+    client, invoice = payer(amount=5000)
+    page = client.get(f"/payments/cancelled?invoice_id={invoice['invoice_id']}", follow_redirects=True)
+    assert "Payment cancelled: nothing was charged" in page.get_data(as_text=True)
 
 
 @pytest.mark.parametrize("connect", [False, True])

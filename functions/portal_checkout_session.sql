@@ -1,0 +1,25 @@
+/**
+ * One of the signed-in client's Checkout Sessions as the portal stored it (RLS: another
+ * client's, or one never opened by the portal, reads as not found): the success page trusts
+ * its invoice, not the metadata Stripe echoes back, and shows a failure as a failure.
+ */
+create or replace function public.portal_checkout_session(p_session_id text) returns jsonb
+language plpgsql
+stable
+security invoker
+set search_path = ''
+as $$
+declare
+  stored public.checkout_sessions;
+begin
+  select s.* into stored from public.checkout_sessions s where s.id = p_session_id;
+  if not found then
+    raise exception 'Payment session not found.' using errcode = 'P0002';
+  end if;
+  return jsonb_build_object('id', stored.id, 'invoice_id', stored.invoice_id, 'status', stored.status,
+                            'amount', stored.amount, 'currency', stored.currency);
+end
+$$;
+
+revoke all on function public.portal_checkout_session(text) from public, anon;
+grant execute on function public.portal_checkout_session(text) to authenticated;
