@@ -15,7 +15,7 @@ FALLBACK = {"name": "Client Portal", "brand_primary": "#1f4b99", "brand_accent":
 def business() -> dict:
     """Read once per request: as the signed-in client when there is one, else as the service."""
     if "business" not in g:
-        g.business = FALLBACK
+        g.business = last_known_business()
         try:
             identity = current_identity()
             data = get_data(current_app)
@@ -23,7 +23,15 @@ def business() -> dict:
                           else data.call_as_service("business_profile"))
         except DataError:
             current_app.logger.exception("business profile unavailable")
+        else:
+            current_app.extensions["portal_last_business"] = g.business
     return g.business
+
+
+def last_known_business() -> dict:
+    """The profile this process last read, else the fallback: what error pages show, since they
+    must answer at once when the database is busy or unreachable."""
+    return current_app.extensions.get("portal_last_business", FALLBACK)
 
 
 NAVIGATION = [("portal.dashboard", "Dashboard"), ("portal.invoices", "Invoices"),

@@ -25,6 +25,12 @@ def from_environment(env=None) -> dict:
         "JWT_SECRET": env.get("JWT_SECRET") or secret_key or secrets.token_hex(32),
         "DATABASE_URL": env.get("DATABASE_URL"),
         "DATABASE_POOL_SIZE": _int(env, "DATABASE_POOL_SIZE", 10),
+        # Nothing waits for ever: a request gives up on a pooled connection after this many
+        # seconds, and each transaction on a statement after STATEMENT_TIMEOUT_MS and on a lock
+        # after LOCK_TIMEOUT_MS; the visitor then gets the "busy" page (503).
+        "DATABASE_POOL_TIMEOUT": float(env.get("DATABASE_POOL_TIMEOUT", 3)),
+        "DATABASE_STATEMENT_TIMEOUT_MS": _int(env, "DATABASE_STATEMENT_TIMEOUT_MS", 5000),
+        "DATABASE_LOCK_TIMEOUT_MS": _int(env, "DATABASE_LOCK_TIMEOUT_MS", 2000),
         "SUPABASE_URL": env.get("SUPABASE_URL"),
         "SUPABASE_ANON_KEY": env.get("SUPABASE_ANON_KEY"),
         "SUPABASE_SERVICE_ROLE_KEY": env.get("SUPABASE_SERVICE_ROLE_KEY"),
