@@ -2,7 +2,7 @@
 
 import re
 
-from flask import Response, current_app, g
+from flask import Response, current_app, g, send_from_directory
 
 from app.auth.session import current_identity
 from app.data import DataError, get_data
@@ -36,7 +36,8 @@ def last_known_business() -> dict:
 
 NAVIGATION = [("portal.dashboard", "Dashboard"), ("portal.invoices", "Invoices"),
               ("portal.quotes", "Quotes"), ("portal.bookings", "Bookings"),
-              ("portal.activity", "Activity"), ("portal.profile", "Profile")]
+              ("booking.appointments", "Your appointments"), ("portal.activity", "Activity"),
+              ("portal.profile", "Profile")]
 COLOUR = re.compile(r"^#[0-9a-fA-F]{6}$")
 
 
@@ -55,8 +56,14 @@ def branding_css() -> Response:
     return Response(css, mimetype="text/css", headers={"Cache-Control": "public, max-age=300"})
 
 
+def favicon() -> Response:
+    """Browsers and tools ask for /favicon.ico whatever the page links: answer, never 404."""
+    return send_from_directory(current_app.static_folder, "favicon.ico", max_age=86400)
+
+
 def init_app(app) -> None:
     app.add_url_rule("/branding.css", "branding_css", branding_css)
+    app.add_url_rule("/favicon.ico", "favicon", favicon)
 
     @app.context_processor
     def layout():

@@ -32,6 +32,8 @@ begin
         format('Your appointment with %s is booked.', business.business_name), '',
         'What: ' || what,
         'When: ' || starts,
+        'Where: ' || p_booking.location,
+        'Join the call: ' || p_booking.meeting_url,
         'Your note: ' || p_booking.note, '',
         'The attached file appointment.ics adds it to your calendar.',
         case when private.booking_cancellable(p_booking.starts_at, p_booking.min_notice_minutes)
@@ -51,7 +53,8 @@ begin
         format('Hello %s,', client.name), '',
         format('Your appointment with %s was cancelled.', business.business_name), '',
         'What: ' || what,
-        'When: ' || starts, '',
+        'When: ' || starts,
+        'Where: ' || p_booking.location, '',
         format('If it is in your calendar, please remove it. To choose another time, sign in to the portal%s.', portal),
         '', business.business_name))
     on conflict (dedupe_key) do nothing;
