@@ -20,7 +20,10 @@ begin
   select s.* into business from public.settings s;
   select c.* into client from public.clients c where c.id = p_booking.client_id;
   starts := private.local_time_label(p_booking.starts_at, business.time_zone);
-  short_when := to_char(p_booking.starts_at at time zone business.time_zone, 'Mon FMDD, YYYY "at" FMHH12:MI AM');
+  -- The subject names the zone too: a time without one is ambiguous to a reader elsewhere.
+  short_when := format('%s (%s)',
+    to_char(p_booking.starts_at at time zone business.time_zone, 'Mon FMDD, YYYY "at" FMHH12:MI AM'),
+    business.time_zone);
   portal := coalesce(' (' || business.portal_base_url || ')', '');
 
   if p_kind = 'confirmation' then
