@@ -31,8 +31,8 @@ begin
       from unnest(array[
         format('%s with %s', p_booking.title, business.business_name),
         concat_ws(E'\n',
-          case when p_booking.meeting_url is not null then 'Join: ' || p_booking.meeting_url end,
           case when p_booking.note is not null then 'Your note: ' || p_booking.note end,
+          case when p_booking.meeting_url is not null then 'Join: ' || p_booking.meeting_url end,
           nullif(concat_ws(' · ', business.business_name, business.contact_email, business.contact_phone), '')),
         coalesce(p_booking.location, p_booking.meeting_url)
       ]) with ordinality u(v, n)

@@ -74,7 +74,7 @@ def test_pick_book_download_and_cancel(paris_page, demo_server, viewport, tmp_pa
     assert f"\r\nDTSTART:{starts_at.replace('-', '').replace(':', '')}\r\n" in ics
     assert "Please call me on Teams." in ics
 
-    page.get_by_role("link", name="Your appointments").click()
+    page.get_by_role("main").get_by_role("link", name="Your appointments").click()
     page.get_by_role("heading", name="Your appointments").wait_for()
     check_page(page, "booking-appointments", viewport)
     page.get_by_role("link", name="Cancel the appointment on").first.click()
