@@ -22,13 +22,13 @@ from app.payments import gateway
 from app.security import csrf
 
 bp = Blueprint("stripe_double", __name__, url_prefix="/_stripe")
-# Stripe's sample objects (from shared/stripe/fixtures3.json, MIT licence), kept with the package.
+# Stripe's sample objects (openapi/fixtures3.json of stripe/openapi, MIT licence), kept with the package.
 SAMPLES = Path(__file__).with_name("stripe_samples.json")
 _lock = threading.Lock()
 
 
 def samples() -> dict:
-    """Stripe's published sample objects (shared/stripe/fixtures3.json), read once."""
+    """Stripe's published sample objects (stripe/openapi's fixtures3.json), read once."""
     if "stripe_samples" not in current_app.extensions:
         path = Path(current_app.config.get("STRIPE_SAMPLES", SAMPLES))
         current_app.extensions["stripe_samples"] = json.loads(path.read_text())["resources"]
