@@ -78,3 +78,11 @@ def test_the_database_refuses_a_bad_place_or_meeting_url(database_url, column, v
     with psycopg.connect(database_url) as conn, pytest.raises(psycopg.errors.CheckViolation):
         conn.execute(f"insert into public.booking_links (slug, title, {column})"
                      " values ('bad-place', 'Bad', %s)", (value,))
+
+
+def test_the_booking_links_page_says_where_and_that_the_call_link_comes_later(sign_in_new_client,
+                                                                         video_link):
+    browser, _, _ = sign_in_new_client()
+    page = text(browser.get("/bookings"))
+    assert f"30 minutes · {PLACE} · Video call: the link comes with your confirmation" in page
+    assert MEETING not in page
