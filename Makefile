@@ -2,12 +2,14 @@
 # as root, a virtualenv with the pinned dependencies), so nothing else has to be installed.
 VENV := .venv
 PYTHON := $(VENV)/bin/python
+# `make run PORT=5001` when 5000 is taken.
+PORT ?= 5000
 DEBIAN_PACKAGES := postgresql-15 postgresql-15-pgtap chromium poppler-utils fonts-dejavu-core wrk nodejs
 
 .PHONY: run test setup lint
 
 run: setup
-	$(VENV)/bin/portal dev
+	$(VENV)/bin/portal dev --port $(PORT)
 
 test: setup node_modules/.installed lint
 	$(PYTHON) -m pytest

@@ -2,7 +2,7 @@
 
 import re
 
-from flask import Response, current_app, g
+from flask import Response, current_app, g, send_from_directory
 
 from app.auth.session import current_identity
 from app.data import DataError, get_data
@@ -15,7 +15,7 @@ FALLBACK = {"name": "Client Portal", "brand_primary": "#1f4b99", "brand_accent":
 def business() -> dict:
     """Read once per request: as the signed-in client when there is one, else as the service."""
     if "business" not in g:
-        g.business = FALLBACK
+        g.business = last_known_business()
         try:
             identity = current_identity()
             data = get_data(current_app)
@@ -23,12 +23,21 @@ def business() -> dict:
                           else data.call_as_service("business_profile"))
         except DataError:
             current_app.logger.exception("business profile unavailable")
+        else:
+            current_app.extensions["portal_last_business"] = g.business
     return g.business
+
+
+def last_known_business() -> dict:
+    """The profile this process last read, else the fallback: what error pages show, since they
+    must answer at once when the database is busy or unreachable."""
+    return current_app.extensions.get("portal_last_business", FALLBACK)
 
 
 NAVIGATION = [("portal.dashboard", "Dashboard"), ("portal.invoices", "Invoices"),
               ("portal.quotes", "Quotes"), ("portal.bookings", "Bookings"),
-              ("portal.activity", "Activity"), ("portal.profile", "Profile")]
+              ("booking.appointments", "Your appointments"), ("portal.activity", "Activity"),
+              ("portal.profile", "Profile")]
 COLOUR = re.compile(r"^#[0-9a-fA-F]{6}$")
 
 
@@ -47,8 +56,14 @@ def branding_css() -> Response:
     return Response(css, mimetype="text/css", headers={"Cache-Control": "public, max-age=300"})
 
 
+def favicon() -> Response:
+    """Browsers and tools ask for /favicon.ico whatever the page links: answer, never 404."""
+    return send_from_directory(current_app.static_folder, "favicon.ico", max_age=86400)
+
+
 def init_app(app) -> None:
     app.add_url_rule("/branding.css", "branding_css", branding_css)
+    app.add_url_rule("/favicon.ico", "favicon", favicon)
 
     @app.context_processor
     def layout():

@@ -3,6 +3,7 @@
 import argparse
 import os
 import signal
+import socket
 import sys
 
 import psycopg
@@ -45,10 +46,27 @@ def cmd_migrate(args) -> int:
     return 0
 
 
+def port_in_use(host: str, port: int) -> bool:
+    """Whether something already listens on the port: binding as the development server will
+    (SO_REUSEADDR, so connections of an earlier run that are closing do not count)."""
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            probe.bind((host, port))
+        except OSError:
+            return True
+    return False
+
+
 def cmd_dev(args) -> int:
     """The embedded default: a local Postgres, migrated and seeded, and the app on loopback."""
     from app import create_app
 
+    # Checked before anything starts, so a busy port never follows a "running at" line.
+    if port_in_use("127.0.0.1", args.port):
+        sys.exit(f"Port {args.port} on 127.0.0.1 is already in use (another portal, or another "
+                 f"program). Choose another port: `make run PORT={args.port + 1}`, or "
+                 f"`.venv/bin/portal dev --port {args.port + 1}`.")
     url = local_database_url()
     migrate_and_report(url)
     load_seed_if_empty(url)
@@ -95,7 +113,8 @@ def main(argv=None) -> int:
                                 help="defaults to DATABASE_URL, else the local `portal` database")
     migrate_parser.set_defaults(func=cmd_migrate)
     dev = commands.add_parser("dev", help="run the portal on the embedded default")
-    dev.add_argument("--port", type=int, default=5000)
+    dev.add_argument("--port", type=int, default=5000,
+                     help="the port to serve on, on 127.0.0.1 (default 5000)")
     dev.set_defaults(func=cmd_dev)
     worker = commands.add_parser("worker", help="send sign-in links and queued emails (the outbox)")
     worker.add_argument("--interval", type=float, default=2.0, help="seconds between rounds")

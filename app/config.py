@@ -28,16 +28,17 @@ def from_environment(env=None) -> dict:
     production = env.get("PORTAL_ENV", "development") == "production"
     problems: list[str] = []
 
-    def integer(name, default, minimum=0):
+    def integer(name, default, minimum=0, kind=int):
         value = env.get(name)
         if value is None:
             return default
         try:
-            number = int(value)
+            number = kind(value)
         except ValueError:
             number = None
         if number is None or number < minimum:
-            problems.append(f"{name} must be a whole number of at least {minimum} (it is {value!r}).")
+            what = "a whole number" if kind is int else "a number"
+            problems.append(f"{name} must be {what} of at least {minimum} (it is {value!r}).")
             return default
         return number
 
@@ -49,6 +50,12 @@ def from_environment(env=None) -> dict:
         "JWT_SECRET": env.get("JWT_SECRET") or secret_key or secrets.token_hex(32),
         "DATABASE_URL": env.get("DATABASE_URL"),
         "DATABASE_POOL_SIZE": integer("DATABASE_POOL_SIZE", 10, minimum=1),
+        # Nothing waits for ever: a request gives up on a pooled connection after this many
+        # seconds, and each transaction on a statement after STATEMENT_TIMEOUT_MS and on a lock
+        # after LOCK_TIMEOUT_MS; the visitor then gets the "busy" page (503).
+        "DATABASE_POOL_TIMEOUT": integer("DATABASE_POOL_TIMEOUT", 3, minimum=0.1, kind=float),
+        "DATABASE_STATEMENT_TIMEOUT_MS": integer("DATABASE_STATEMENT_TIMEOUT_MS", 5000, minimum=100),
+        "DATABASE_LOCK_TIMEOUT_MS": integer("DATABASE_LOCK_TIMEOUT_MS", 2000, minimum=100),
         "SUPABASE_URL": env.get("SUPABASE_URL"),
         "SUPABASE_ANON_KEY": env.get("SUPABASE_ANON_KEY"),
         "SUPABASE_SERVICE_ROLE_KEY": env.get("SUPABASE_SERVICE_ROLE_KEY"),

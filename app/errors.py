@@ -1,9 +1,10 @@
 """Error pages in the portal's layout, or JSON when the client asks for it."""
 
-from flask import jsonify, render_template, request
+from flask import g, jsonify, render_template, request
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
+from app.branding import last_known_business
 from app.data import NotFound, Unavailable
 
 MESSAGES = {
@@ -22,6 +23,10 @@ def render_error(status: int, message: str | None = None):
     message = message or MESSAGES.get(status, MESSAGES[500])
     if request.accept_mimetypes.best == "application/json":
         return jsonify(error=message, status=status), status
+    # An error page never touches the database (it may be why we are here): the layout gets
+    # the last known profile, and the navigation only when the session was already checked.
+    g.setdefault("business", last_known_business())
+    g.setdefault("identity", None)
     return render_template("error.html", status=status, message=message), status
 
 

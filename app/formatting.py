@@ -1,4 +1,6 @@
-"""Jinja filters: money per currency and locale (Babel), dates in the business's time zone."""
+"""Jinja filters: money per currency and locale (Babel), dates and times in the business's time
+zone. The one place that writes a time for people: every time it writes names its zone (pages,
+PDFs and booking pages use these; booking emails, written by the database, name it too)."""
 
 import re
 from datetime import date, datetime
@@ -60,13 +62,43 @@ def day(value, time_zone: str = "UTC") -> str:
     return format_date(value, "medium", locale=LOCALE)
 
 
+def _instant(value) -> datetime:
+    return datetime.fromisoformat(value) if isinstance(value, str) else value
+
+
+def zone_name(moment: datetime, time_zone: str) -> str:
+    """The zone's abbreviation at that moment ("EST", "EDT", "CET"); tzdata has none for some
+    zones (it writes "+04"), and those get their UTC offset ("UTC+04:00")."""
+    local = moment.astimezone(ZoneInfo(time_zone))
+    name = local.tzname() or ""
+    return name if name[:1].isalpha() else utc_offset(local)
+
+
+def utc_offset(local: datetime) -> str:
+    offset = local.strftime("%z")
+    return f"UTC{offset[0].replace('-', '−')}{offset[1:3]}:{offset[3:5]}"
+
+
+def zone_label(moment: datetime, time_zone: str) -> str:
+    """'EST, UTC−05:00'; zones without an abbreviation get the offset only: 'UTC+04:00'."""
+    local = moment.astimezone(ZoneInfo(time_zone))
+    name, offset = zone_name(moment, time_zone), utc_offset(local)
+    return offset if name == offset else f"{name}, {offset}"
+
+
+def clock(moment: datetime, time_zone: str) -> str:
+    """The time alone ("9:00 AM"), for lists whose heading names the zone."""
+    return format_datetime(moment, "h:mm a", tzinfo=ZoneInfo(time_zone), locale=LOCALE)
+
+
 @lru_cache(maxsize=8192)
 def moment(value, time_zone: str = "UTC") -> str:
+    """A date and time with its zone: "Nov 24, 2026, 1:42 AM EST"."""
     if value in (None, ""):
         return ""
-    if isinstance(value, str):
-        value = datetime.fromisoformat(value)
-    return format_datetime(value, "MMM d, y, h:mm a", tzinfo=ZoneInfo(time_zone), locale=LOCALE)
+    value = _instant(value)
+    return (format_datetime(value, "MMM d, y, h:mm a", tzinfo=ZoneInfo(time_zone), locale=LOCALE)
+            + " " + zone_name(value, time_zone))
 
 
 def linkify(text: str) -> Markup:

@@ -10,7 +10,9 @@ set search_path = ''
 as $$
   select coalesce(jsonb_agg(jsonb_build_object(
            'id', l.id, 'slug', l.slug, 'title', l.title, 'description', l.description,
-           'kind', l.kind, 'external_url', l.external_url, 'duration_minutes', l.duration_minutes)
+           'kind', l.kind, 'external_url', l.external_url, 'duration_minutes', l.duration_minutes,
+           -- The meeting URL itself comes with the confirmation, to those who booked.
+           'location', l.location, 'video_call', l.meeting_url is not null)
            order by l.position, l.title), '[]'::jsonb)
     from public.booking_links l
 $$;

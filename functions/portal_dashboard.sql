@@ -1,6 +1,7 @@
 /**
  * The signed-in client's dashboard in one call: outstanding balance per currency (with the
- * overdue part), the 5 latest invoices and quotes, and the 10 latest activity entries.
+ * overdue part), the 5 latest invoices and quotes, and the 10 latest entries of the client's
+ * feed (private.shown_in_client_feed).
  * Security invoker: RLS decides what the client sees.
  */
 create or replace function public.portal_dashboard() returns jsonb
@@ -46,7 +47,7 @@ begin
                'id', a.id, 'kind', a.kind, 'summary', a.summary, 'subject_type', a.subject_type,
                'subject_id', a.subject_id, 'details', a.details, 'at', a.at) order by a.at desc, a.id desc)
         from (select * from public.activity a
-               where a.client_id = me
+               where a.client_id = me and private.shown_in_client_feed(a)
                order by a.at desc, a.id desc
                limit 10) a), '[]'::jsonb)
   );

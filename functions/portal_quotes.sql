@@ -1,9 +1,11 @@
 /**
- * The signed-in client's quotes, newest first, filtered by all / pending / accepted / rejected,
- * one page at a time, with the count for every filter (for the tabs).
+ * The signed-in client's quotes, newest first, filtered by all / pending / accepted / rejected /
+ * expired, one page at a time, with the count for every filter (for the tabs).
  *
- * "pending": sent and still valid today in the business's time zone. Drafts and archived quotes
- * never show. Security invoker: RLS decides what the client sees.
+ * The filters are the quote's state as private.quote_summary gives it ("pending": sent and
+ * still valid today in the business's time zone; "expired": past its date), so every quote is
+ * in exactly one tab and the tabs add up to All. Drafts and archived quotes never show.
+ * Security invoker: RLS decides what the client sees.
  */
 create or replace function public.portal_quotes(
   p_status text default 'all',
@@ -20,42 +22,34 @@ declare
   me uuid := private.current_client_id();
   result jsonb;
 begin
-  if p_status is null or p_status not in ('all', 'pending', 'accepted', 'rejected') then
-    raise exception 'Unknown quote filter "%": use all, pending, accepted or rejected.', p_status
+  if p_status is null or p_status not in ('all', 'pending', 'accepted', 'rejected', 'expired') then
+    raise exception 'Unknown quote filter "%": use all, pending, accepted, rejected or expired.', p_status
       using errcode = '22023';
   end if;
   perform private.check_page(p_page, p_page_size);
 
-  with mine as (
-    select q as quote,
-           q.issue_date,
-           q.number,
-           q.status = 'sent' and q.valid_until >= today as is_pending,
-           q.status = 'accepted' as is_accepted,
-           q.status = 'rejected' as is_rejected
+  with summaries as (
+    select private.quote_summary(q, today) as summary, q.issue_date, q.number
       from public.quotes q
      where q.client_id = me  -- lets the planner use the index; RLS enforces it regardless
-  )
+  ),
+  mine as (select s.*, s.summary ->> 'state' as state from summaries s)
   select jsonb_build_object(
     'status', p_status,
     'page', p_page,
     'page_size', p_page_size,
     'counts', (select jsonb_build_object(
                  'all', count(*),
-                 'pending', count(*) filter (where m.is_pending),
-                 'accepted', count(*) filter (where m.is_accepted),
-                 'rejected', count(*) filter (where m.is_rejected))
+                 'pending', count(*) filter (where m.state = 'pending'),
+                 'accepted', count(*) filter (where m.state = 'accepted'),
+                 'rejected', count(*) filter (where m.state = 'rejected'),
+                 'expired', count(*) filter (where m.state = 'expired'))
                from mine m),
     'quotes', coalesce((
-      select jsonb_agg(private.quote_summary(p.quote, today) order by p.issue_date desc, p.number desc)
-        from (select m.quote, m.issue_date, m.number
+      select jsonb_agg(p.summary order by p.issue_date desc, p.number desc)
+        from (select m.summary, m.issue_date, m.number
                 from mine m
-               where case p_status
-                       when 'pending' then m.is_pending
-                       when 'accepted' then m.is_accepted
-                       when 'rejected' then m.is_rejected
-                       else true
-                     end
+               where p_status in ('all', m.state)
                order by m.issue_date desc, m.number desc
                limit p_page_size offset (p_page - 1)::bigint * p_page_size) p), '[]'::jsonb)
   ) into result;

@@ -1,7 +1,8 @@
 /**
  * An appointment as an iCalendar file (RFC 5545): the download the portal offers and the
  * attachment of the confirmation email are this same text. Times are UTC, so every calendar
- * shows them in its owner's zone. No METHOD: this is an event to add, not an iTIP invitation
+ * shows them in its owner's zone. LOCATION is the place, else the meeting URL (what calendars
+ * show and make clickable); URL is the meeting URL. No METHOD: this is an event to add, not an iTIP invitation
  * (which would need an organizer). Text values are escaped (\ ; , and line breaks) and lines
  * are folded at 75 octets, never inside a multi-byte character; lines end with CRLF.
  *
@@ -31,7 +32,9 @@ begin
         format('%s with %s', p_booking.title, business.business_name),
         concat_ws(E'\n',
           case when p_booking.note is not null then 'Your note: ' || p_booking.note end,
-          nullif(concat_ws(' · ', business.business_name, business.contact_email, business.contact_phone), ''))
+          case when p_booking.meeting_url is not null then 'Join: ' || p_booking.meeting_url end,
+          nullif(concat_ws(' · ', business.business_name, business.contact_email, business.contact_phone), '')),
+        coalesce(p_booking.location, p_booking.meeting_url)
       ]) with ordinality u(v, n)
      order by n);
   lines := array[
@@ -47,6 +50,9 @@ begin
     'DTEND:' || to_char(p_booking.ends_at at time zone 'UTC', 'YYYYMMDD"T"HH24MISS"Z"'),
     'SUMMARY:' || texts[1],
     'DESCRIPTION:' || texts[2],
+    'LOCATION:' || texts[3],
+    -- A URI, not text: never escaped (the table allows no spaces or control characters in it).
+    'URL:' || p_booking.meeting_url,
     'STATUS:' || case p_booking.status when 'cancelled' then 'CANCELLED' else 'CONFIRMED' end,
     -- A cancelled copy supersedes the confirmed one in calendars that already hold it.
     'SEQUENCE:' || case p_booking.status when 'cancelled' then 1 else 0 end,
@@ -54,6 +60,7 @@ begin
     'END:VEVENT',
     'END:VCALENDAR'];
   foreach line in array lines loop
+    continue when line is null;  -- an optional property without a value (LOCATION, URL)
     used := 0;
     foreach ch in array regexp_split_to_array(line, '') loop
       if used + octet_length(ch) > 75 then

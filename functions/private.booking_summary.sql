@@ -16,6 +16,8 @@ as $$
     'ends_at', p_booking.ends_at,
     'duration_minutes', extract(epoch from p_booking.ends_at - p_booking.starts_at)::integer / 60,
     'note', p_booking.note,
+    'location', p_booking.location,
+    'meeting_url', p_booking.meeting_url,
     'status', p_booking.status,
     'cancelled_at', p_booking.cancelled_at,
     'created_at', p_booking.created_at,

@@ -20,7 +20,10 @@ begin
   select s.* into business from public.settings s;
   select c.* into client from public.clients c where c.id = p_booking.client_id;
   starts := private.local_time_label(p_booking.starts_at, business.time_zone);
-  short_when := to_char(p_booking.starts_at at time zone business.time_zone, 'Mon FMDD, YYYY "at" FMHH12:MI AM');
+  -- The subject names the zone too: a time without one is ambiguous to a reader elsewhere.
+  short_when := format('%s (%s)',
+    to_char(p_booking.starts_at at time zone business.time_zone, 'Mon FMDD, YYYY "at" FMHH12:MI AM'),
+    business.time_zone);
   portal := coalesce(' (' || business.portal_base_url || ')', '');
 
   if p_kind = 'confirmation' then
@@ -32,6 +35,8 @@ begin
         format('Your appointment with %s is booked.', business.business_name), '',
         'What: ' || what,
         'When: ' || starts,
+        'Where: ' || p_booking.location,
+        'Join the call: ' || p_booking.meeting_url,
         'Your note: ' || p_booking.note, '',
         'The attached file appointment.ics adds it to your calendar.',
         case when private.booking_cancellable(p_booking.starts_at, p_booking.min_notice_minutes)
@@ -51,7 +56,8 @@ begin
         format('Hello %s,', client.name), '',
         format('Your appointment with %s was cancelled.', business.business_name), '',
         'What: ' || what,
-        'When: ' || starts, '',
+        'When: ' || starts,
+        'Where: ' || p_booking.location, '',
         format('If it is in your calendar, please remove it. To choose another time, sign in to the portal%s.', portal),
         '', business.business_name))
     on conflict (dedupe_key) do nothing;

@@ -119,6 +119,9 @@ values
   ('00000000-0000-4000-8003-000000000002', 'site-visit', 'On-site visit',
    'Book a visit through our scheduling page.', 'external', 'https://cal.com/northwind/site-visit',
    60, 0, 1440, 30, 2);
+-- The video call's link: shown on the confirmation, in the email and in the .ics.
+update public.booking_links set meeting_url = 'https://meet.example.com/northwind-intro'
+ where slug = 'intro-call';
 
 insert into public.booking_availability (booking_link_id, weekday, starts_at, ends_at)
 select '00000000-0000-4000-8003-000000000001', d, w.starts_at, w.ends_at

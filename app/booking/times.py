@@ -2,15 +2,16 @@
 
 The database hands out instants; these helpers turn them into what a page shows: the business's
 date and time (Babel, so a day with a clock change is right) and the zone's abbreviation and
-UTC offset at that very moment, which can differ from one day to the next.
+UTC offset at that very moment, which can differ from one day to the next. The formatters
+themselves are app.formatting's, shared with every other page.
 """
 
 from datetime import UTC, date, datetime
 from zoneinfo import ZoneInfo
 
-from babel.dates import format_date, format_datetime
+from babel.dates import format_date
 
-from app.formatting import LOCALE
+from app.formatting import LOCALE, clock, zone_label
 
 
 def parse_instant(text: str | None) -> datetime | None:
@@ -34,19 +35,6 @@ def local_day(moment: datetime, time_zone: str) -> date:
 
 def day_label(day: date) -> str:
     return format_date(day, "full", locale=LOCALE)
-
-
-def clock(moment: datetime, time_zone: str) -> str:
-    return format_datetime(moment, "h:mm a", tzinfo=ZoneInfo(time_zone), locale=LOCALE)
-
-
-def zone_label(moment: datetime, time_zone: str) -> str:
-    """'EST, UTC−05:00'; zones without an abbreviation (tzdata writes '+04') get the offset only."""
-    local = moment.astimezone(ZoneInfo(time_zone))
-    offset = local.strftime("%z")
-    utc = f"UTC{offset[0].replace('-', '−')}{offset[1:3]}:{offset[3:5]}"
-    name = local.tzname() or ""
-    return utc if name[:1] in ("+", "-", "") else f"{name}, {utc}"
 
 
 def when(starts_at: str, ends_at: str, time_zone: str) -> dict:

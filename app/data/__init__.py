@@ -32,6 +32,7 @@ def get_data(app) -> PortalData:
             from app.data.postgres import PostgresData
             from app.db.pool import get_pool
 
-            data = PostgresData(get_pool(app))
+            data = PostgresData(get_pool(app), app.config["DATABASE_STATEMENT_TIMEOUT_MS"],
+                                app.config["DATABASE_LOCK_TIMEOUT_MS"])
         app.extensions["portal_data"] = data
     return data

@@ -77,8 +77,10 @@ ERRORS_BY_CODE = {
 # reach Postgres or got no pool connection in time) and gateways without a PostgREST body
 # (postgrest-py then uses the HTTP status as the code).
 _UNAVAILABLE_CLASSES = ("08", "53")
-_UNAVAILABLE_CODES = {"57P01", "57P02", "57P03", "PGRST000", "PGRST001", "PGRST002", "PGRST003",
-                      "502", "503", "504"}
+# A lock not granted within lock_timeout (55P03) or a statement cancelled by statement_timeout
+# (57014) means the database is busy: the request ends with the "try again" page.
+_UNAVAILABLE_CODES = {"55P03", "57014", "57P01", "57P02", "57P03", "PGRST000", "PGRST001",
+                      "PGRST002", "PGRST003", "502", "503", "504"}
 
 
 def is_unavailable(code: str | None) -> bool:

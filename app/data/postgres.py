@@ -14,12 +14,17 @@ SERVICE_CLAIMS = {"role": "service_role"}
 
 # `true` = transaction-local, as PostgREST sets them: the role and the claims end with the
 # transaction, so a pooled connection never carries one caller's identity into the next call.
-SET_IDENTITY = "select set_config('role', %s, true), set_config('request.jwt.claims', %s, true)"
+# The timeouts travel in the same statement (no extra round trip): a lock held elsewhere or a
+# runaway query ends this transaction after a few seconds instead of holding the request.
+SET_IDENTITY = ("select set_config('role', %s, true), set_config('request.jwt.claims', %s, true),"
+                " set_config('statement_timeout', %s, true), set_config('lock_timeout', %s, true)")
 
 
 class PostgresData:
-    def __init__(self, pool: ConnectionPool):
+    def __init__(self, pool: ConnectionPool, statement_timeout_ms: int = 5000,
+                 lock_timeout_ms: int = 2000):
         self.pool = pool
+        self.timeouts = (f"{int(statement_timeout_ms)}ms", f"{int(lock_timeout_ms)}ms")
 
     def call_as_client(self, identity: ClientIdentity, function: str, /, **args) -> Any:
         return self._call("authenticated", identity.claims, function, args)
@@ -41,7 +46,7 @@ class PostgresData:
                   for name, value in args.items()}
         try:
             with self.pool.connection() as conn, conn.transaction():
-                conn.execute(SET_IDENTITY, (role, json.dumps(claims)))
+                conn.execute(SET_IDENTITY, (role, json.dumps(claims), *self.timeouts))
                 return conn.execute(call, params).fetchone()[0]
         except PoolTimeout as error:
             raise Unavailable("The database is unavailable or busy.", "unavailable") from error

@@ -11,7 +11,7 @@ def get_pool(app) -> ConnectionPool:
         pool = ConnectionPool(app.config["DATABASE_URL"], min_size=1,
                               max_size=app.config["DATABASE_POOL_SIZE"], open=True,
                               # A request waits this long for a connection, then gets the 503 page.
-                              timeout=app.config.get("DATABASE_POOL_TIMEOUT", 5),
+                              timeout=app.config["DATABASE_POOL_TIMEOUT"],
                               kwargs={"autocommit": False})
         app.extensions["portal_pool"] = pool
         atexit.register(pool.close)

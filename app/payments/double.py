@@ -26,13 +26,13 @@ from app.payments import gateway
 from app.security import csrf
 
 bp = Blueprint("stripe_double", __name__, url_prefix="/_stripe")
-# Stripe's sample objects (from shared/stripe/fixtures3.json, MIT licence), kept with the package.
+# Stripe's sample objects (openapi/fixtures3.json of stripe/openapi, MIT licence), kept with the package.
 SAMPLES = Path(__file__).with_name("stripe_samples.json")
 SESSION_ID = re.compile(r"cs_test_[0-9a-f]{48}")
 
 
 def samples() -> dict:
-    """Stripe's published sample objects (shared/stripe/fixtures3.json), read once."""
+    """Stripe's published sample objects (stripe/openapi's fixtures3.json), read once."""
     if "stripe_samples" not in current_app.extensions:
         path = Path(current_app.config.get("STRIPE_SAMPLES", SAMPLES))
         current_app.extensions["stripe_samples"] = json.loads(path.read_text())["resources"]

@@ -7,7 +7,9 @@ from app.portal import bp
 from app.portal.forms import AcceptQuoteForm, ContactForm, RejectQuoteForm
 
 INVOICE_FILTERS = [("all", "All"), ("paid", "Paid"), ("unpaid", "Unpaid"), ("overdue", "Overdue")]
-QUOTE_FILTERS = [("all", "All"), ("pending", "Pending"), ("accepted", "Accepted"), ("rejected", "Rejected")]
+# Every quote is in exactly one tab besides All, so the counts add up (expired ones included).
+QUOTE_FILTERS = [("all", "All"), ("pending", "Pending"), ("accepted", "Accepted"),
+                 ("rejected", "Rejected"), ("expired", "Expired")]
 PAGE_SIZE = 20
 
 
@@ -54,7 +56,7 @@ def invoice(invoice_id):
 @bp.get("/quotes")
 @login_required
 def quotes():
-    """Quotes, filtered by All / Pending / Accepted / Rejected, newest first."""
+    """Quotes, filtered by All / Pending / Accepted / Rejected / Expired, newest first."""
     status = chosen_filter(QUOTE_FILTERS)
     listing = call("portal_quotes", p_status=status, p_page=page_number(), p_page_size=PAGE_SIZE)
     return render_template("portal/quotes.html", listing=listing, filters=QUOTE_FILTERS)

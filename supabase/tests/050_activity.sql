@@ -137,16 +137,16 @@ select results_eq(
 -- The portal's views of the history
 select results_eq(
   $$ select (e ->> 'id')::bigint from jsonb_array_elements(portal_dashboard() -> 'activity') e $$,
-  $$ select id from public.activity order by at desc, id desc limit 10 $$,
-  'The dashboard shows client A''s ten latest entries, newest first');
+  $$ select id from public.activity where kind::text not like '%_viewed' order by at desc, id desc limit 10 $$,
+  'The dashboard shows client A''s ten latest entries but the views, newest first');
 select results_eq(
   $$ select r ->> 'total', jsonb_array_length(r -> 'activity'), r -> 'activity' -> 0 ->> 'kind'
        from portal_activity(p_page => 1, p_page_size => 5) r $$,
-  $$ values ('13'::text, 5, 'quote_viewed'::text) $$,
+  $$ values ('11'::text, 5, 'booking_cancelled'::text) $$,
   'portal_activity gives the total and the newest page first');
 select results_eq(
   $$ select (e ->> 'id')::bigint from jsonb_array_elements(portal_activity(3, 5) -> 'activity') e $$,
-  $$ select id from public.activity order by at desc, id desc offset 10 $$,
+  $$ select id from public.activity where kind::text not like '%_viewed' order by at desc, id desc offset 10 $$,
   'The last page of portal_activity holds the oldest entries');
 select is(jsonb_array_length(portal_activity(4, 5) -> 'activity'), 0, 'A page past the end is empty');
 select throws_ok($$ select portal_activity(0, 5) $$, '22023', 'Page must be 1 or more.',

@@ -221,8 +221,8 @@ select results_eq(
   $$ select o.to_email, o.subject from public.outbox o
       where o.dedupe_key = 'booking_confirmation:' || (select id from public.bookings where starts_at = tests.at(2, '09:30')) $$,
   $$ select 'a@book.test'::text,
-            'Appointment booked: Design review on ' || to_char(tests.at(2, '09:30') at time zone 'Europe/Paris', 'Mon FMDD, YYYY') || ' at 9:30 AM' $$,
-  'Booking put a confirmation email to client A in the outbox, dated in the business''s time');
+            'Appointment booked: Design review on ' || to_char(tests.at(2, '09:30') at time zone 'Europe/Paris', 'Mon FMDD, YYYY') || ' at 9:30 AM (Europe/Paris)' $$,
+  'Booking put a confirmation email to client A in the outbox, dated in the business''s time, its zone named');
 select ok((select o.body_text ~ ('When: \w+, \w+ \d+, \d{4}, 9:30 AM \(Europe/Paris, UTC\+0[12]:00\)')
                   and o.body_text ~ 'Your note: Bring the sketches;'
                   and o.body_text ~ 'You can cancel it in the portal \(https://portal.book.test\) until'

@@ -4,7 +4,7 @@
 begin;
 create extension if not exists pgtap with schema extensions;
 set local search_path = public, extensions;
-select plan(103);
+select plan(104);
 
 -- Helpers (tests.act_as_client, act_as_anon, act_as_service_role, act_as_owner, error_of):
 -- installed by 000_setup_tests_helpers.sql.
@@ -196,8 +196,12 @@ select is(tests.error_of($$ select portal_invoice('bbbbbbbb-0001-4000-8000-00000
   'Another client''s invoice raises exactly what a missing one does: code, message and detail');
 
 -- portal_quotes and portal_quote
-select is(portal_quotes(p_status => 'all') -> 'counts', '{"all": 6, "pending": 2, "accepted": 1, "rejected": 1}'::jsonb,
-  'Client A''s quote counts per filter: a lapsed quote is not pending');
+select is(portal_quotes(p_status => 'all') -> 'counts', '{"all": 6, "pending": 2, "accepted": 1, "rejected": 1, "expired": 2}'::jsonb,
+  'Client A''s quote counts per filter: a lapsed quote is expired, not pending, and the tabs add up to All');
+select results_eq(
+  $$ select q ->> 'number' from jsonb_array_elements(portal_quotes(p_status => 'expired') -> 'quotes') q $$,
+  $$ values ('TAP-Q-LAPSED'::text), ('TAP-Q-EXPIRED') $$,
+  '"expired" lists the quotes past their date, lapsed while sent or marked expired');
 select results_eq(
   $$ select q ->> 'number' from jsonb_array_elements(portal_quotes(p_status => 'all') -> 'quotes') q $$,
   $$ values ('TAP-Q-PENDING'::text), ('TAP-Q-LAST-DAY'), ('TAP-Q-LAPSED'), ('TAP-Q-ACCEPTED'), ('TAP-Q-REJECTED'), ('TAP-Q-EXPIRED') $$,
@@ -216,8 +220,8 @@ select results_eq(
   $$ select q ->> 'number' from jsonb_array_elements(portal_quotes(p_status => 'all', p_page => 2, p_page_size => 4) -> 'quotes') q $$,
   $$ values ('TAP-Q-REJECTED'::text), ('TAP-Q-EXPIRED') $$,
   'Quotes are paged like invoices');
-select throws_ok($$ select portal_quotes(p_status => 'expired') $$,
-  '22023', 'Unknown quote filter "expired": use all, pending, accepted or rejected.', 'An unknown quote filter is refused');
+select throws_ok($$ select portal_quotes(p_status => 'draft') $$,
+  '22023', 'Unknown quote filter "draft": use all, pending, accepted, rejected or expired.', 'An unknown quote filter is refused');
 select throws_ok($$ select portal_quotes(p_status => 'all', p_page => 0) $$, '22023', 'Page must be 1 or more.',
   'Quote page 0 is refused');
 select throws_ok($$ select portal_quotes(p_status => 'all', p_page => 1, p_page_size => 101) $$,

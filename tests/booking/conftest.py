@@ -29,15 +29,16 @@ def make_link(database_url):
     external URL); returns its slug."""
     created = []
 
-    def make(duration=30, buffer=0, notice=0, horizon=7, opens="00:00", closes="24:00", external_url=None):
+    def make(duration=30, buffer=0, notice=0, horizon=7, opens="00:00", closes="24:00", external_url=None,
+             location=None, meeting_url=None):
         slug = f"test-{uuid.uuid4().hex[:10]}"
         with psycopg.connect(database_url, autocommit=True) as conn:
             link_id = conn.execute(
                 "insert into public.booking_links (slug, title, kind, external_url, duration_minutes,"
-                " buffer_minutes, min_notice_minutes, horizon_days)"
-                " values (%s, 'Test call', %s, %s, %s, %s, %s, %s) returning id",
+                " buffer_minutes, min_notice_minutes, horizon_days, location, meeting_url)"
+                " values (%s, 'Test call', %s, %s, %s, %s, %s, %s, %s, %s) returning id",
                 (slug, "external" if external_url else "native", external_url, duration, buffer, notice,
-                 horizon)).fetchone()[0]
+                 horizon, location, meeting_url)).fetchone()[0]
             if not external_url:
                 conn.execute("insert into public.booking_availability (booking_link_id, weekday, starts_at,"
                              " ends_at) select %s, d, %s, %s from generate_series(1, 7) d",

@@ -74,7 +74,7 @@ def test_pick_book_download_and_cancel(paris_page, demo_server, viewport, tmp_pa
     assert f"\r\nDTSTART:{starts_at.replace('-', '').replace(':', '')}\r\n" in ics
     assert "Please call me on Teams." in ics
 
-    page.get_by_role("link", name="Your appointments").click()
+    page.get_by_role("main").get_by_role("link", name="Your appointments").click()
     page.get_by_role("heading", name="Your appointments").wait_for()
     check_page(page, "booking-appointments", viewport)
     page.get_by_role("link", name="Cancel the appointment on").first.click()
@@ -82,7 +82,7 @@ def test_pick_book_download_and_cancel(paris_page, demo_server, viewport, tmp_pa
     check_page(page, "booking-cancel", viewport)
     page.get_by_role("button", name="Cancel appointment").click()
     page.get_by_text("was cancelled.").wait_for()
-    assert page.get_by_text("No upcoming appointments.").is_visible()
+    page.get_by_text("No upcoming appointments.").wait_for()
     with psycopg.connect(page.context.demo_database_url) as conn:
         status = conn.execute("select b.status::text from public.bookings b join public.clients c"
                               " on c.id = b.client_id where c.email = %s", (EMAIL,)).fetchall()

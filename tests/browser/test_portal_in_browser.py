@@ -78,6 +78,10 @@ def test_signed_out_pages_are_accessible(portal_page, demo_server, viewport):
 @pytest.mark.browser
 def test_every_page_in_the_browser(portal_page, demo_server, viewport):
     base = demo_server["url"]
+    # Anything a page loads besides itself (styles, scripts, the icon) must exist.
+    missing = []
+    portal_page.on("response", lambda r: r.status >= 400 and r.request.resource_type != "document"
+                   and missing.append(r.url))
     sign_in_through_the_mailbox(portal_page, base)
     for name, path, heading in PAGES:
         portal_page.goto(base + path)
@@ -85,6 +89,7 @@ def test_every_page_in_the_browser(portal_page, demo_server, viewport):
         assert serious_violations(portal_page) == [], name
         assert sideways_overflow(portal_page) <= 0, f"{name} scrolls sideways"
         screenshot(portal_page, name, viewport)
+    assert missing == []
 
 
 @pytest.mark.browser

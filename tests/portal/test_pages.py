@@ -35,10 +35,19 @@ def test_each_invoice_filter_lists_the_right_invoices(signed_in, status, expecte
     ("pending", ["Q-0001"]),
     ("accepted", ["Q-0002"]),
     ("rejected", ["Q-0003"]),
+    ("expired", ["Q-0004"]),
 ])
 def test_each_quote_filter_lists_the_right_quotes(signed_in, status, expected):
     page = signed_in().get(f"/quotes?status={status}").get_data(as_text=True)
     assert numbers(page, "Q") == expected
+
+
+def test_the_quote_tabs_add_up_to_all(signed_in):
+    page = signed_in().get("/quotes").get_data(as_text=True)
+    counts = dict(re.findall(r'status=(\w+)"[^>]*>\w+ <span class="count">\((\d+)\)</span>', page))
+    assert set(counts) == {"all", "pending", "accepted", "rejected", "expired"}
+    assert int(counts["all"]) == 4
+    assert sum(int(n) for status, n in counts.items() if status != "all") == int(counts["all"])
 
 
 def test_the_dashboard_shows_balances_per_currency_and_recent_things(signed_in):
