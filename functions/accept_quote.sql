@@ -34,5 +34,5 @@ begin
 end
 $$;
 
-revoke all on function public.accept_quote(uuid, text) from public, anon;
+revoke all on function public.accept_quote(uuid, text) from public, anon, authenticated, service_role;
 grant execute on function public.accept_quote(uuid, text) to authenticated;

@@ -33,5 +33,5 @@ begin
 end
 $$;
 
-revoke all on function public.check_portal_access(text, inet, timestamptz) from public, anon, authenticated;
+revoke all on function public.check_portal_access(text, inet, timestamptz) from public, anon, authenticated, service_role;
 grant execute on function public.check_portal_access(text, inet, timestamptz) to service_role;

@@ -22,5 +22,5 @@ begin
 end
 $$;
 
-revoke all on function private.current_client_id() from public, anon;
+revoke all on function private.current_client_id() from public, anon, authenticated, service_role;
 grant execute on function private.current_client_id() to authenticated, service_role;

@@ -14,5 +14,5 @@ as $$
                             'session_id', p_session_id)
 $$;
 
-revoke all on function private.set_checkout_status(text, text) from public, anon, authenticated;
+revoke all on function private.set_checkout_status(text, text) from public, anon, authenticated, service_role;
 grant execute on function private.set_checkout_status(text, text) to service_role;

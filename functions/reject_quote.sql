@@ -29,5 +29,5 @@ begin
 end
 $$;
 
-revoke all on function public.reject_quote(uuid, text) from public, anon;
+revoke all on function public.reject_quote(uuid, text) from public, anon, authenticated, service_role;
 grant execute on function public.reject_quote(uuid, text) to authenticated;

@@ -42,6 +42,6 @@ end
 $$;
 
 revoke all on function public.request_login_link(text, inet, text, text, integer, timestamptz)
-  from public, anon, authenticated;
+  from public, anon, authenticated, service_role;
 grant execute on function public.request_login_link(text, inet, text, text, integer, timestamptz)
   to service_role;

@@ -18,5 +18,5 @@ as $$
   returning jsonb_build_object('id', id, 'url', url, 'status', status)
 $$;
 
-revoke all on function public.save_checkout_session(jsonb, text) from public, anon, authenticated;
+revoke all on function public.save_checkout_session(jsonb, text) from public, anon, authenticated, service_role;
 grant execute on function public.save_checkout_session(jsonb, text) to service_role;

@@ -51,11 +51,12 @@ class MigrationReport:
 
 
 def is_supabase(conn) -> bool:
-    """Supabase databases have the auth schema with auth.jwt() and the supabase_admin role."""
+    """Supabase databases have auth.jwt() in an auth schema that supabase_admin owns (the
+    compatibility script creates the role too, but its auth schema belongs to whoever ran it)."""
     return conn.execute(
-        "select exists (select from pg_namespace where nspname = 'auth')"
-        " and to_regprocedure('auth.jwt()') is not null"
-        " and exists (select from pg_roles where rolname = 'supabase_admin')").fetchone()[0]
+        "select exists (select from pg_namespace where nspname = 'auth'"
+        "                 and nspowner = (select oid from pg_roles where rolname = 'supabase_admin'))"
+        " and to_regprocedure('auth.jwt()') is not null").fetchone()[0]
 
 
 def function_files(root: Path) -> list[Path]:
