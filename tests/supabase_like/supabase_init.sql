@@ -41,9 +41,9 @@ begin
   end loop;
 end
 $$;
--- postgres reads Auth's users and sessions (the dashboard shows them); the API roles do not.
+-- postgres administers Auth's users and sessions (the dashboard, seeds); the API roles do not.
 grant usage on schema auth to supa_postgres;
-grant select on auth.users, auth.sessions to supa_postgres;
+grant select, insert, update, delete on auth.users, auth.sessions to supa_postgres;
 grant execute on all functions in schema auth to supa_postgres;
 
 alter schema public owner to supa_postgres;
