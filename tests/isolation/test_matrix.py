@@ -22,11 +22,10 @@ CLAIMS = {}
 IMPOSTORS = ["password_signup", "anonymous", "signed_out", "supabase_signed_out", "no_amr"]
 # Tables every signed-in client may read in full (the business's public information).
 SHARED_TABLES = {"settings", "booking_links", "booking_availability", "booking_blocked_dates"}
-# The only writes a client may make outside functions: its own phone and address, and the
-# decision columns of its own pending quotes (guarded by policy and trigger).
+# The only writes a client may make outside functions: its own phone and address. (Quote
+# decisions go through accept_quote/reject_quote only.)
 CLIENT_UPDATABLE_COLUMNS = {
     "clients": {"phone", "address_line1", "address_line2", "city", "region", "postal_code", "country"},
-    "quotes": {"status", "accepted_by", "rejected_by", "rejection_reason"},
 }
 FIXTURE = Path(__file__).with_name("fixture.sql")
 
