@@ -45,6 +45,21 @@ def cmd_migrate(args) -> int:
     return 0
 
 
+def cmd_generate(args) -> int:
+    """Writes the migration that carries functions/ and sql/policies/ to Supabase CLI deploys."""
+    from app.db.generate import generate
+
+    try:
+        path = generate(version=args.version)
+    except ValueError as error:
+        sys.exit(f"Nothing generated: {error}")
+    if path is None:
+        print("The newest generated migration is up to date: nothing to do.")
+    else:
+        print(f"Wrote {path.relative_to(PROJECT_ROOT)}; commit it.")
+    return 0
+
+
 def cmd_dev(args) -> int:
     """The embedded default: a local Postgres, migrated and seeded, and the app on loopback."""
     from app import create_app
@@ -90,6 +105,10 @@ def main(argv=None) -> int:
     migrate_parser.add_argument("--database-url",
                                 help="defaults to DATABASE_URL, else the local `portal` database")
     migrate_parser.set_defaults(func=cmd_migrate)
+    generate_parser = db_commands.add_parser(
+        "generate", help="write a migration with functions/ and sql/policies/ when they changed")
+    generate_parser.add_argument("--version", help="the new migration's version (default: UTC now)")
+    generate_parser.set_defaults(func=cmd_generate)
     dev = commands.add_parser("dev", help="run the portal on the embedded default")
     dev.add_argument("--port", type=int, default=5000)
     dev.set_defaults(func=cmd_dev)
