@@ -22,36 +22,30 @@ as $$
 declare
   claims jsonb := auth.jwt();
   v_session_id uuid;
-  v_client_id uuid;
 begin
   -- PL/pgSQL, not SQL: a definer SQL function with a search_path cannot be inlined and is
   -- re-planned on every call; PL/pgSQL keeps its plans for the session.
   if claims is null or jsonb_typeof(claims) <> 'object'
      or coalesce(claims ->> 'is_anonymous', 'false') <> 'false'
      or jsonb_typeof(claims -> 'amr') is distinct from 'array'
-     or not exists (select from jsonb_array_elements(claims -> 'amr') m
-                     where jsonb_typeof(m) = 'object' and m ->> 'method' in ('otp', 'magiclink'))
+     or not (claims -> 'amr' @> '[{"method": "otp"}]' or claims -> 'amr' @> '[{"method": "magiclink"}]')
      or coalesce(claims ->> 'session_id', '') !~* '^[0-9a-f]{8}-([0-9a-f]{4}-){3}[0-9a-f]{12}$' then
     return null;
   end if;
   v_session_id := (claims ->> 'session_id')::uuid;
 
-  select c.id into v_client_id
-    from public.clients c
-   where lower(c.email) = lower(claims ->> 'email')
-     and c.portal_access
-     and not c.archived;
-
   -- The session must be this client's (Postgres mode) or this Auth user's (Supabase mode).
-  if exists (select from private.sessions s
-              where s.id = v_session_id and s.client_id = v_client_id
-                and s.revoked_at is null and s.expires_at > now())
-     or exists (select from auth.sessions a
-                 where a.id = v_session_id and a.user_id::text = claims ->> 'sub'
-                   and (a.not_after is null or a.not_after > now())) then
-    return v_client_id;
-  end if;
-  return null;
+  return (select c.id
+            from public.clients c
+           where lower(c.email) = lower(claims ->> 'email')
+             and c.portal_access
+             and not c.archived
+             and (exists (select from private.sessions s
+                           where s.id = v_session_id and s.client_id = c.id
+                             and s.revoked_at is null and s.expires_at > now())
+                  or exists (select from auth.sessions a
+                              where a.id = v_session_id and a.user_id::text = claims ->> 'sub'
+                                and (a.not_after is null or a.not_after > now()))));
 end
 $$;
 
