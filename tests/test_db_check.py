@@ -107,3 +107,19 @@ def test_a_broken_database_fails_naming_the_problem(deployed_url, breakage):
             conn.execute(repair)
     assert run.returncode == 1, run.stdout
     assert any(line.startswith(f"PROBLEM: {problem}") for line in run.stdout.splitlines()), run.stdout
+
+
+def test_identity_that_cannot_read_auth_sessions_fails(server_url, deployed_url):
+    """On Supabase, Auth's tables belong to supabase_admin: the check says when `postgres` (the
+    owner of private.current_client_id) may not read auth.sessions."""
+    as_superuser = cluster.with_database(server_url, deployed_url.rsplit("/", 1)[1])
+    with psycopg.connect(as_superuser, autocommit=True) as conn:
+        conn.execute("revoke select on auth.sessions from supa_postgres")
+    try:
+        run = run_check(deployed_url)
+    finally:
+        with psycopg.connect(as_superuser, autocommit=True) as conn:
+            conn.execute("grant select on auth.sessions to supa_postgres")
+    assert run.returncode == 1
+    assert ("PROBLEM: the owner of private.current_client_id() cannot read auth.sessions:"
+            " no client can sign in") in run.stdout.splitlines()

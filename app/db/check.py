@@ -9,7 +9,8 @@ repository says? Reads the catalog only, changes nothing. It checks:
   sequence; EXECUTE on a function exactly as the `grant execute` lines of functions/ and the
   migrations say;
 - every function of functions/ and of the migrations is present, and no other (an orphan, e.g.
-  the old overload left when a signature changed) is in `public` or `private`.
+  the old overload left when a signature changed) is in `public` or `private`;
+- the owner of private.current_client_id() can read auth.sessions (identity needs it).
 """
 
 import re
@@ -110,6 +111,7 @@ def check(database_url: str, root: Path = PROJECT_ROOT) -> CheckReport:
         check_row_level_security(conn, report)
         check_table_grants(conn, root, report)
         check_functions(conn, root, report)
+        check_identity_reads_sessions(conn, report)
         conn.rollback()
     return report
 
@@ -215,3 +217,19 @@ def check_functions(conn, root: Path, report: CheckReport) -> None:
     if not problems:
         report.checked.append(
             f"all {len(files)} functions present, none orphaned, EXECUTE exactly as expected")
+
+
+def check_identity_reads_sessions(conn, report: CheckReport) -> None:
+    """private.current_client_id() runs as its owner and reads auth.sessions (Supabase mode):
+    without that privilege every client request would fail."""
+    row = conn.execute("""
+        select has_table_privilege(p.proowner, 'auth.sessions', 'SELECT')
+          from pg_proc p where p.oid = to_regprocedure('private.current_client_id()')
+           and to_regclass('auth.sessions') is not null""").fetchone()
+    if row is None:
+        return  # reported above as a missing function, or no auth.sessions: nothing to read
+    if row[0]:
+        report.checked.append("private.current_client_id() can read auth.sessions")
+    else:
+        report.problems.append(
+            "the owner of private.current_client_id() cannot read auth.sessions: no client can sign in")
