@@ -58,6 +58,33 @@ def port_in_use(host: str, port: int) -> bool:
     return False
 
 
+def cmd_check(args) -> int:
+    """Reports whether the database is deployed as the repository says; 1 on any problem."""
+    from app.db.check import check
+
+    try:
+        report = check(args.database_url or local_database_url())
+    except psycopg.Error as error:
+        sys.exit(f"Check failed: {error}")
+    print(report.summary(), flush=True)
+    return 1 if report.problems else 0
+
+
+def cmd_generate(args) -> int:
+    """Writes the migration that carries functions/ and sql/policies/ to Supabase CLI deploys."""
+    from app.db.generate import generate
+
+    try:
+        path = generate(version=args.version)
+    except ValueError as error:
+        sys.exit(f"Nothing generated: {error}")
+    if path is None:
+        print("The newest generated migration is up to date: nothing to do.")
+    else:
+        print(f"Wrote {path.relative_to(PROJECT_ROOT)}; commit it.")
+    return 0
+
+
 def cmd_dev(args) -> int:
     """The embedded default: a local Postgres, migrated and seeded, and the app on loopback."""
     from app import create_app
@@ -112,6 +139,15 @@ def main(argv=None) -> int:
     migrate_parser.add_argument("--database-url",
                                 help="defaults to DATABASE_URL, else the local `portal` database")
     migrate_parser.set_defaults(func=cmd_migrate)
+    check_parser = db_commands.add_parser(
+        "check", help="report RLS, grants, functions and migrations against the repository")
+    check_parser.add_argument("--database-url",
+                              help="defaults to DATABASE_URL, else the local `portal` database")
+    check_parser.set_defaults(func=cmd_check)
+    generate_parser = db_commands.add_parser(
+        "generate", help="write a migration with functions/ and sql/policies/ when they changed")
+    generate_parser.add_argument("--version", help="the new migration's version (default: UTC now)")
+    generate_parser.set_defaults(func=cmd_generate)
     dev = commands.add_parser("dev", help="run the portal on the embedded default")
     dev.add_argument("--port", type=int, default=5000,
                      help="the port to serve on, on 127.0.0.1 (default 5000)")

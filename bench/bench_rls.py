@@ -397,8 +397,24 @@ def describe(conn) -> None:
 # Measuring ---------------------------------------------------------------------------------
 
 
+# The claims of each sampled client's portal session (amr otp, a live session): identity needs
+# both, as a signed-in client's requests have them (functions/private.current_client_id.sql).
+SESSION_CLAIMS: dict = {}
+
+
+def open_sessions(conn, clients: list[tuple]) -> None:
+    for client in clients:
+        session_id = conn.execute(
+            "insert into private.sessions (client_id, expires_at, user_agent)"
+            " values (%s, now() + interval '1 day', 'bench_rls') returning id::text",
+            (client.id,)).fetchone()[0]
+        SESSION_CLAIMS[client.email] = json.dumps({
+            "sub": str(client.id), "email": client.email, "role": "authenticated",
+            "amr": [{"method": "otp", "timestamp": int(time.time())}], "session_id": session_id})
+
+
 def claims_for(email: str) -> str:
-    return json.dumps({"email": email, "role": "authenticated"})
+    return SESSION_CLAIMS[email]
 
 
 def call_as_client(conn, query: str, client: tuple) -> object:
@@ -520,6 +536,7 @@ def main() -> None:
              where c.portal_access and not c.archived group by c.id order by c.email""").fetchall()
         sample = random.Random(42).sample(clients, min(args.samples, len(clients)))
         heaviest = max(sample, key=lambda client: client.invoices)
+        open_sessions(conn, sample)
         check_same_answers(conn, sample[:20] + [heaviest])
         print(f"timing {len(sample)} random clients (load average {os.getloadavg()[0]:.2f})")
         results = {name: measure(conn, client_query, owner_query, sample)

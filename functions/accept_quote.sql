@@ -22,17 +22,12 @@ begin
     raise exception 'Your name contains characters that cannot be used.' using errcode = '22023';
   end if;
 
-  update public.quotes q
-     set status = 'accepted', accepted_by = signer
-   where q.id = p_quote_id
-     and q.status = 'sent'
-     and q.valid_until >= private.business_today();
-  if not found then
+  if not private.decide_quote(p_quote_id, 'accepted', signer, null) then
     perform private.raise_quote_not_pending(p_quote_id, 'accepted');
   end if;
   return public.portal_quote(p_quote_id);
 end
 $$;
 
-revoke all on function public.accept_quote(uuid, text) from public, anon;
+revoke all on function public.accept_quote(uuid, text) from public, anon, authenticated, service_role;
 grant execute on function public.accept_quote(uuid, text) to authenticated;

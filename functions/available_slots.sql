@@ -61,5 +61,5 @@ begin
 end
 $$;
 
-revoke all on function public.available_slots(text, date, integer) from public, anon;
+revoke all on function public.available_slots(text, date, integer) from public, anon, authenticated, service_role;
 grant execute on function public.available_slots(text, date, integer) to authenticated;

@@ -44,5 +44,5 @@ begin
 end
 $$;
 
-revoke all on function public.book_slot(text, timestamptz, text) from public, anon;
+revoke all on function public.book_slot(text, timestamptz, text) from public, anon, authenticated, service_role;
 grant execute on function public.book_slot(text, timestamptz, text) to authenticated;

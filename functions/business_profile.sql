@@ -19,5 +19,5 @@ as $$
     from public.settings s
 $$;
 
-revoke all on function public.business_profile() from public, anon;
+revoke all on function public.business_profile() from public, anon, authenticated, service_role;
 grant execute on function public.business_profile() to authenticated, service_role;

@@ -20,5 +20,5 @@ begin
 end
 $$;
 
-revoke all on function public.cancel_booking(uuid) from public, anon;
+revoke all on function public.cancel_booking(uuid) from public, anon, authenticated, service_role;
 grant execute on function public.cancel_booking(uuid) to authenticated;

@@ -29,5 +29,5 @@ as $$
     from leased l
 $$;
 
-revoke all on function public.claim_outbox(integer, integer) from public, anon, authenticated;
+revoke all on function public.claim_outbox(integer, integer) from public, anon, authenticated, service_role;
 grant execute on function public.claim_outbox(integer, integer) to service_role;

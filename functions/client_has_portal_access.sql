@@ -14,5 +14,5 @@ as $$
      where lower(c.email) = lower(btrim(p_email)) and c.portal_access and not c.archived))
 $$;
 
-revoke all on function public.client_has_portal_access(text) from public, anon, authenticated;
+revoke all on function public.client_has_portal_access(text) from public, anon, authenticated, service_role;
 grant execute on function public.client_has_portal_access(text) to service_role;

@@ -41,5 +41,5 @@ begin
 end
 $$;
 
-revoke all on function public.consume_login_code(text, text, integer, text, timestamptz) from public, anon, authenticated;
+revoke all on function public.consume_login_code(text, text, integer, text, timestamptz) from public, anon, authenticated, service_role;
 grant execute on function public.consume_login_code(text, text, integer, text, timestamptz) to service_role;

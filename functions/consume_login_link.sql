@@ -36,5 +36,5 @@ begin
 end
 $$;
 
-revoke all on function public.consume_login_link(text, integer, text, timestamptz) from public, anon, authenticated;
+revoke all on function public.consume_login_link(text, integer, text, timestamptz) from public, anon, authenticated, service_role;
 grant execute on function public.consume_login_link(text, integer, text, timestamptz) to service_role;

@@ -7,5 +7,5 @@ as $$
   select private.set_checkout_status(p_session_id, 'expired')
 $$;
 
-revoke all on function public.expire_checkout_session(text) from public, anon, authenticated;
+revoke all on function public.expire_checkout_session(text) from public, anon, authenticated, service_role;
 grant execute on function public.expire_checkout_session(text) to service_role;

@@ -19,5 +19,5 @@ as $$
   returning jsonb_build_object('id', o.id, 'status', o.status, 'attempts', o.attempts)
 $$;
 
-revoke all on function public.finish_outbox(bigint, text) from public, anon, authenticated;
+revoke all on function public.finish_outbox(bigint, text) from public, anon, authenticated, service_role;
 grant execute on function public.finish_outbox(bigint, text) to service_role;

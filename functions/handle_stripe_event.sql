@@ -39,5 +39,5 @@ begin
 end
 $$;
 
-revoke all on function public.handle_stripe_event(jsonb) from public, anon, authenticated;
+revoke all on function public.handle_stripe_event(jsonb) from public, anon, authenticated, service_role;
 grant execute on function public.handle_stripe_event(jsonb) to service_role;

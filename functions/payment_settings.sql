@@ -8,5 +8,5 @@ as $$
   select jsonb_build_object('stripe_account', s.stripe_account_id) from public.settings s
 $$;
 
-revoke all on function public.payment_settings() from public, anon, authenticated;
+revoke all on function public.payment_settings() from public, anon, authenticated, service_role;
 grant execute on function public.payment_settings() to service_role;

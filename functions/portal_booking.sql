@@ -21,5 +21,5 @@ begin
 end
 $$;
 
-revoke all on function public.portal_booking(uuid) from public, anon;
+revoke all on function public.portal_booking(uuid) from public, anon, authenticated, service_role;
 grant execute on function public.portal_booking(uuid) to authenticated;

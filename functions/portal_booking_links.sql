@@ -17,5 +17,5 @@ as $$
     from public.booking_links l
 $$;
 
-revoke all on function public.portal_booking_links() from public, anon;
+revoke all on function public.portal_booking_links() from public, anon, authenticated, service_role;
 grant execute on function public.portal_booking_links() to authenticated;

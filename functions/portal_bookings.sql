@@ -23,5 +23,5 @@ as $$
                limit 50) p), '[]'::jsonb))
 $$;
 
-revoke all on function public.portal_bookings() from public, anon;
+revoke all on function public.portal_bookings() from public, anon, authenticated, service_role;
 grant execute on function public.portal_bookings() to authenticated;

@@ -54,5 +54,5 @@ begin
 end
 $$;
 
-revoke all on function public.portal_dashboard() from public, anon;
+revoke all on function public.portal_dashboard() from public, anon, authenticated, service_role;
 grant execute on function public.portal_dashboard() to authenticated;

@@ -49,5 +49,5 @@ begin
 end
 $$;
 
-revoke all on function public.portal_invoice(uuid) from public, anon;
+revoke all on function public.portal_invoice(uuid) from public, anon, authenticated, service_role;
 grant execute on function public.portal_invoice(uuid) to authenticated;

@@ -64,5 +64,5 @@ begin
 end
 $$;
 
-revoke all on function public.portal_invoices(text, integer, integer) from public, anon;
+revoke all on function public.portal_invoices(text, integer, integer) from public, anon, authenticated, service_role;
 grant execute on function public.portal_invoices(text, integer, integer) to authenticated;

@@ -30,5 +30,5 @@ begin
 end
 $$;
 
-revoke all on function public.portal_profile() from public, anon;
+revoke all on function public.portal_profile() from public, anon, authenticated, service_role;
 grant execute on function public.portal_profile() to authenticated;

@@ -39,5 +39,5 @@ begin
 end
 $$;
 
-revoke all on function public.portal_quote(uuid) from public, anon;
+revoke all on function public.portal_quote(uuid) from public, anon, authenticated, service_role;
 grant execute on function public.portal_quote(uuid) to authenticated;

@@ -57,5 +57,5 @@ begin
 end
 $$;
 
-revoke all on function public.portal_quotes(text, integer, integer) from public, anon;
+revoke all on function public.portal_quotes(text, integer, integer) from public, anon, authenticated, service_role;
 grant execute on function public.portal_quotes(text, integer, integer) to authenticated;

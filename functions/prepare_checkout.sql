@@ -42,5 +42,5 @@ begin
 end
 $$;
 
-revoke all on function public.prepare_checkout(uuid, timestamptz) from public, anon, authenticated;
+revoke all on function public.prepare_checkout(uuid, timestamptz) from public, anon, authenticated, service_role;
 grant execute on function public.prepare_checkout(uuid, timestamptz) to service_role;

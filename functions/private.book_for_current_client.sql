@@ -24,5 +24,5 @@ begin
 end
 $$;
 
-revoke all on function private.book_for_current_client(uuid, timestamptz, text) from public, anon;
+revoke all on function private.book_for_current_client(uuid, timestamptz, text) from public, anon, authenticated, service_role;
 grant execute on function private.book_for_current_client(uuid, timestamptz, text) to authenticated;

@@ -11,5 +11,5 @@ as $$
   select now() < p_starts_at and now() + make_interval(mins => p_min_notice_minutes) <= p_starts_at
 $$;
 
-revoke all on function private.booking_cancellable(timestamptz, integer) from public, anon;
+revoke all on function private.booking_cancellable(timestamptz, integer) from public, anon, authenticated, service_role;
 grant execute on function private.booking_cancellable(timestamptz, integer) to authenticated;

@@ -77,5 +77,5 @@ begin
 end
 $$;
 
-revoke all on function private.booking_ics(public.bookings) from public, anon;
+revoke all on function private.booking_ics(public.bookings) from public, anon, authenticated, service_role;
 grant execute on function private.booking_ics(public.bookings) to authenticated;

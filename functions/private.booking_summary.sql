@@ -26,5 +26,5 @@ as $$
   )
 $$;
 
-revoke all on function private.booking_summary(public.bookings) from public, anon;
+revoke all on function private.booking_summary(public.bookings) from public, anon, authenticated, service_role;
 grant execute on function private.booking_summary(public.bookings) to authenticated;

@@ -11,5 +11,5 @@ as $$
   select (now() at time zone coalesce((select s.time_zone from public.settings s), 'UTC'))::date
 $$;
 
-revoke all on function private.business_today() from public, anon;
+revoke all on function private.business_today() from public, anon, authenticated, service_role;
 grant execute on function private.business_today() to authenticated, service_role;

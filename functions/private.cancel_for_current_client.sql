@@ -18,5 +18,5 @@ begin
 end
 $$;
 
-revoke all on function private.cancel_for_current_client(uuid) from public, anon;
+revoke all on function private.cancel_for_current_client(uuid) from public, anon, authenticated, service_role;
 grant execute on function private.cancel_for_current_client(uuid) to authenticated;

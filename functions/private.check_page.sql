@@ -14,5 +14,5 @@ begin
 end
 $$;
 
-revoke all on function private.check_page(integer, integer) from public, anon;
+revoke all on function private.check_page(integer, integer) from public, anon, authenticated, service_role;
 grant execute on function private.check_page(integer, integer) to authenticated, service_role;

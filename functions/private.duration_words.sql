@@ -13,4 +13,4 @@ as $$
   end
 $$;
 
-revoke all on function private.duration_words(integer) from public, anon, authenticated;
+revoke all on function private.duration_words(integer) from public, anon, authenticated, service_role;

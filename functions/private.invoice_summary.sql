@@ -30,5 +30,5 @@ as $$
   )
 $$;
 
-revoke all on function private.invoice_summary(public.invoices, date) from public, anon;
+revoke all on function private.invoice_summary(public.invoices, date) from public, anon, authenticated, service_role;
 grant execute on function private.invoice_summary(public.invoices, date) to authenticated, service_role;

@@ -58,5 +58,5 @@ as $$
    order by s.starts_at
 $$;
 
-revoke all on function private.link_slots(uuid, date, date) from public, anon;
+revoke all on function private.link_slots(uuid, date, date) from public, anon, authenticated, service_role;
 grant execute on function private.link_slots(uuid, date, date) to authenticated;

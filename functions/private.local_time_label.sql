@@ -17,4 +17,4 @@ as $$
                    as offset_minutes) t
 $$;
 
-revoke all on function private.local_time_label(timestamptz, text) from public, anon, authenticated;
+revoke all on function private.local_time_label(timestamptz, text) from public, anon, authenticated, service_role;

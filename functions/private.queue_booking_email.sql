@@ -67,4 +67,4 @@ begin
 end
 $$;
 
-revoke all on function private.queue_booking_email(public.bookings, text) from public, anon, authenticated;
+revoke all on function private.queue_booking_email(public.bookings, text) from public, anon, authenticated, service_role;

@@ -25,5 +25,5 @@ as $$
   )
 $$;
 
-revoke all on function private.quote_summary(public.quotes, date) from public, anon;
+revoke all on function private.quote_summary(public.quotes, date) from public, anon, authenticated, service_role;
 grant execute on function private.quote_summary(public.quotes, date) to authenticated, service_role;

@@ -27,5 +27,5 @@ begin
 end
 $$;
 
-revoke all on function private.raise_quote_not_pending(uuid, text) from public, anon;
+revoke all on function private.raise_quote_not_pending(uuid, text) from public, anon, authenticated, service_role;
 grant execute on function private.raise_quote_not_pending(uuid, text) to authenticated;

@@ -70,5 +70,5 @@ begin
 end
 $$;
 
-revoke all on function private.record_checkout_payment(jsonb) from public, anon, authenticated;
+revoke all on function private.record_checkout_payment(jsonb) from public, anon, authenticated, service_role;
 grant execute on function private.record_checkout_payment(jsonb) to service_role;

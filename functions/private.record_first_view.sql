@@ -35,5 +35,5 @@ begin
 end
 $$;
 
-revoke all on function private.record_first_view(text, uuid) from public, anon;
+revoke all on function private.record_first_view(text, uuid) from public, anon, authenticated, service_role;
 grant execute on function private.record_first_view(text, uuid) to authenticated;

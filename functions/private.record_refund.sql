@@ -34,5 +34,5 @@ begin
 end
 $$;
 
-revoke all on function private.record_refund(jsonb) from public, anon, authenticated;
+revoke all on function private.record_refund(jsonb) from public, anon, authenticated, service_role;
 grant execute on function private.record_refund(jsonb) to service_role;

@@ -20,5 +20,5 @@ begin
 end
 $$;
 
-revoke all on function private.set_checkout_status(text, text) from public, anon, authenticated;
+revoke all on function private.set_checkout_status(text, text) from public, anon, authenticated, service_role;
 grant execute on function private.set_checkout_status(text, text) to service_role;

@@ -31,5 +31,5 @@ begin
 end
 $$;
 
-revoke all on function private.start_session(uuid, integer, text, timestamptz) from public, anon, authenticated;
+revoke all on function private.start_session(uuid, integer, text, timestamptz) from public, anon, authenticated, service_role;
 grant execute on function private.start_session(uuid, integer, text, timestamptz) to service_role;

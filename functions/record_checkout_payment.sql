@@ -11,5 +11,5 @@ as $$
   select private.record_checkout_payment(p_session)
 $$;
 
-revoke all on function public.record_checkout_payment(jsonb) from public, anon, authenticated;
+revoke all on function public.record_checkout_payment(jsonb) from public, anon, authenticated, service_role;
 grant execute on function public.record_checkout_payment(jsonb) to service_role;

@@ -12,5 +12,5 @@ as $$
   select to_jsonb(private.record_first_view(p_document_type, p_document_id))
 $$;
 
-revoke all on function public.record_document_view(text, uuid) from public, anon;
+revoke all on function public.record_document_view(text, uuid) from public, anon, authenticated, service_role;
 grant execute on function public.record_document_view(text, uuid) to authenticated;

@@ -15,19 +15,12 @@ begin
     raise exception 'The reason can be at most 2000 characters.' using errcode = '22023';
   end if;
 
-  update public.quotes q
-     set status = 'rejected',
-         rejection_reason = reason,
-         rejected_by = (select c.name from public.clients c where c.id = private.current_client_id())
-   where q.id = p_quote_id
-     and q.status = 'sent'
-     and q.valid_until >= private.business_today();
-  if not found then
+  if not private.decide_quote(p_quote_id, 'rejected', null, reason) then
     perform private.raise_quote_not_pending(p_quote_id, 'rejected');
   end if;
   return public.portal_quote(p_quote_id);
 end
 $$;
 
-revoke all on function public.reject_quote(uuid, text) from public, anon;
+revoke all on function public.reject_quote(uuid, text) from public, anon, authenticated, service_role;
 grant execute on function public.reject_quote(uuid, text) to authenticated;

@@ -12,5 +12,5 @@ as $$
   select jsonb_build_object('status', case when exists (select from revoked) then 'revoked' else 'unknown' end)
 $$;
 
-revoke all on function public.revoke_session(uuid, timestamptz) from public, anon, authenticated;
+revoke all on function public.revoke_session(uuid, timestamptz) from public, anon, authenticated, service_role;
 grant execute on function public.revoke_session(uuid, timestamptz) to service_role;

@@ -34,5 +34,5 @@ begin
 end
 $$;
 
-revoke all on function public.save_checkout_session(jsonb, text) from public, anon, authenticated;
+revoke all on function public.save_checkout_session(jsonb, text) from public, anon, authenticated, service_role;
 grant execute on function public.save_checkout_session(jsonb, text) to service_role;

@@ -41,5 +41,5 @@ begin
 end
 $$;
 
-revoke all on function public.touch_session(uuid, integer, timestamptz) from public, anon, authenticated;
+revoke all on function public.touch_session(uuid, integer, timestamptz) from public, anon, authenticated, service_role;
 grant execute on function public.touch_session(uuid, integer, timestamptz) to service_role;

@@ -67,5 +67,5 @@ begin
 end
 $$;
 
-revoke all on function public.update_contact(text, text, text, text, text, text, text) from public, anon;
+revoke all on function public.update_contact(text, text, text, text, text, text, text) from public, anon, authenticated, service_role;
 grant execute on function public.update_contact(text, text, text, text, text, text, text) to authenticated;

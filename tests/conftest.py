@@ -1,5 +1,6 @@
 """Shared fixtures: a real Postgres database, migrated, per test session; the app on it."""
 
+import os
 import uuid
 
 import psycopg
@@ -9,6 +10,7 @@ from app import create_app
 from app.config import PROJECT_ROOT
 from app.db import cluster
 from app.db.migrate import migrate
+from tests.supabase_like import database as supabase_like
 
 
 @pytest.fixture(scope="session")
@@ -18,9 +20,11 @@ def server_url():
 
 @pytest.fixture(scope="session")
 def database_url(server_url):
-    """A fresh database, migrated like production, dropped at the end of the session."""
+    """A fresh Supabase-like database (a new project's: strict default privileges, `postgres`
+    no superuser), migrated like production and used as its `postgres`; dropped at the end.
+    PORTAL_TEST_DEFAULTS=old gives it an older project's default privileges instead."""
     name = f"portal_test_{uuid.uuid4().hex[:12]}"
-    url = cluster.ensure_database(server_url, name)
+    url = supabase_like.create(server_url, name, os.environ.get("PORTAL_TEST_DEFAULTS", "new"))
     migrate(url)
     yield url
     cluster.drop_database(server_url, name)

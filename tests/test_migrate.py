@@ -8,6 +8,7 @@ import pytest
 from app.config import PROJECT_ROOT
 from app.db import cluster
 from app.db.migrate import migrate
+from tests.supabase_like import database as supabase_like
 
 MIGRATIONS = sorted((PROJECT_ROOT / "supabase" / "migrations").glob("*.sql"))
 
@@ -62,9 +63,25 @@ def test_compatibility_creates_the_api_roles_as_supabase_has_them(database_url):
     with psycopg.connect(database_url) as conn:
         roles = conn.execute(
             "select rolname, rolcanlogin, rolbypassrls from pg_roles where rolname"
-            " in ('anon', 'authenticated', 'service_role') order by rolname").fetchall()
+            " in ('anon', 'authenticated', 'service_role', 'authenticator', 'supabase_admin')"
+            " order by rolname").fetchall()
     assert roles == [("anon", False, False), ("authenticated", False, False),
-                     ("service_role", False, True)]
+                     ("authenticator", False, False), ("service_role", False, True),
+                     ("supabase_admin", False, False)]
+
+
+def test_compatibility_grants_nothing_by_default_as_a_new_project(scratch_url):
+    """A table or sequence created after migrating is open to no API role until granted."""
+    migrate(scratch_url)
+    with psycopg.connect(scratch_url) as conn:
+        conn.execute("create table public.later (id bigint generated always as identity)")
+        opened = conn.execute(
+            "select r, p from unnest(array['anon', 'authenticated', 'service_role']) r,"
+            " unnest(array['SELECT', 'INSERT', 'UPDATE', 'DELETE', 'TRUNCATE']) p"
+            " where has_table_privilege(r, 'public.later', p)"
+            "    or has_sequence_privilege(r, 'public.later_id_seq', 'USAGE')").fetchall()
+        conn.rollback()
+    assert opened == []
 
 
 CLAIMS = ('{"sub": "9f1f0a4e-0000-4000-8000-000000000001", "email": "x@y.test",'
@@ -173,3 +190,19 @@ def test_missing_folders_and_files_are_not_an_error(scratch_url, tmp_path):
     assert report.compat == "script missing"
     assert "nothing to apply" in report.summary()
     assert history(scratch_url) == []
+
+
+def test_only_a_supabase_database_is_taken_for_one(server_url, scratch_url):
+    """The compatibility script creates supabase_admin too: what tells Supabase apart is who owns
+    `auth`. A second run on plain Postgres still applies the script; Supabase never gets it."""
+    assert migrate(scratch_url).supabase is False
+    again = migrate(scratch_url)
+    assert (again.supabase, again.compat) == (False, "applied")
+
+    name = f"portal_migrate_{uuid.uuid4().hex[:12]}"
+    url = supabase_like.create(server_url, name)
+    try:
+        report = migrate(url)
+    finally:
+        cluster.drop_database(server_url, name)
+    assert (report.supabase, report.compat) == (True, "not needed")

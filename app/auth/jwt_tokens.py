@@ -7,7 +7,11 @@ import jwt
 
 AUDIENCE = "authenticated"
 ALGORITHM = "HS256"
-REQUIRED_CLAIMS = ["sub", "email", "role", "aud", "exp", "iat", "session_id"]
+REQUIRED_CLAIMS = ["sub", "email", "role", "aud", "exp", "iat", "session_id", "amr"]
+# How the session's holder proved who they are, in GoTrue's shape: an email one-time password
+# (the link's token or its 6-digit code). The database accepts a session only with this claim
+# (private.current_client_id), so a GoTrue password or anonymous session is nobody.
+EMAIL_OTP = "otp"
 
 
 def issue_access_token(secret: str, *, client_id: str, email: str, session_id: str,
@@ -21,6 +25,7 @@ def issue_access_token(secret: str, *, client_id: str, email: str, session_id: s
         "iat": issued,
         "exp": issued + lifetime_seconds,
         "session_id": session_id,
+        "amr": [{"method": EMAIL_OTP, "timestamp": issued}],
     }
     return jwt.encode(claims, secret, algorithm=ALGORITHM)
 

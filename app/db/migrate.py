@@ -51,11 +51,13 @@ class MigrationReport:
 
 
 def is_supabase(conn) -> bool:
-    """Supabase databases have the auth schema with auth.jwt() and the supabase_admin role."""
+    """Supabase databases have auth.jwt() in an auth schema that Supabase's own admin role owns
+    (supabase_admin; supabase_auth_admin on some self-hosted set-ups). The compatibility script
+    creates supabase_admin too, but its auth schema belongs to whoever ran it."""
     return conn.execute(
-        "select exists (select from pg_namespace where nspname = 'auth')"
-        " and to_regprocedure('auth.jwt()') is not null"
-        " and exists (select from pg_roles where rolname = 'supabase_admin')").fetchone()[0]
+        "select exists (select from pg_namespace n join pg_roles r on r.oid = n.nspowner"
+        "                where n.nspname = 'auth' and r.rolname in ('supabase_admin', 'supabase_auth_admin'))"
+        " and to_regprocedure('auth.jwt()') is not null").fetchone()[0]
 
 
 def function_files(root: Path) -> list[Path]:

@@ -6,21 +6,30 @@
  * own definitions so that migrations, policies and functions behave the same in both modes.
  */
 
--- The API roles. Like Supabase: none can log in; service_role bypasses RLS (it is the trusted
--- server), anon and authenticated never do.
+-- The roles Supabase has. Like Supabase: the API roles cannot log in; service_role bypasses RLS
+-- (it is the trusted server), anon and authenticated never do. authenticator is the role
+-- PostgREST logs in as and switches from; supabase_admin owns Supabase's own schemas (on
+-- Supabase it is a superuser; here it only has to exist, and owns nothing).
 do $$
+declare
+  role_name text;
+  options text;
 begin
-  if not exists (select from pg_roles where rolname = 'anon') then
-    create role anon nologin noinherit;
-  end if;
-  if not exists (select from pg_roles where rolname = 'authenticated') then
-    create role authenticated nologin noinherit;
-  end if;
-  if not exists (select from pg_roles where rolname = 'service_role') then
-    create role service_role nologin noinherit bypassrls;
-  end if;
+  for role_name, options in values
+      ('anon', 'nologin noinherit'), ('authenticated', 'nologin noinherit'),
+      ('service_role', 'nologin noinherit bypassrls'), ('authenticator', 'nologin noinherit'),
+      ('supabase_admin', 'nologin noinherit') loop
+    if not exists (select from pg_roles where rolname = role_name) then
+      begin
+        execute format('create role %I %s', role_name, options);
+      exception when duplicate_object or unique_violation then
+        null;  -- another database of the same cluster created it at the same moment
+      end;
+    end if;
+  end loop;
 end
 $$;
+grant anon, authenticated, service_role to authenticator;
 
 -- The connecting role must be able to `set role` to each, as PostgREST's authenticator can.
 do $$
@@ -74,12 +83,42 @@ $$;
 grant execute on function auth.uid(), auth.role(), auth.email(), auth.jwt()
   to anon, authenticated, service_role;
 
--- Supabase's default privileges on public: every new table, sequence and function is open to
--- the API roles, and row-level security is what protects the data. Mirroring this matters: a
--- table that forgets its policies is exposed here exactly as it would be on Supabase, so the
--- isolation tests catch it.
+/**
+ * The two tables of Supabase Auth (GoTrue) the portal's SQL reads, with GoTrue's columns for
+ * what it reads: private.current_client_id() accepts a Supabase session only while its row in
+ * auth.sessions exists and has not passed not_after. Empty in plain-Postgres mode, where the
+ * portal's own private.sessions back its JWTs.
+ */
+create table if not exists auth.users (
+  id uuid primary key,
+  aud varchar(255),
+  role varchar(255),
+  email varchar(255),
+  email_confirmed_at timestamptz,
+  raw_app_meta_data jsonb,
+  raw_user_meta_data jsonb,
+  is_anonymous boolean not null default false,
+  created_at timestamptz,
+  updated_at timestamptz
+);
+create table if not exists auth.sessions (
+  id uuid primary key,
+  user_id uuid not null references auth.users (id) on delete cascade,
+  created_at timestamptz,
+  updated_at timestamptz,
+  factor_id uuid,
+  not_after timestamptz,
+  refreshed_at timestamp,
+  user_agent text,
+  ip inet,
+  tag text
+);
+-- As on Supabase: the API roles do not read Auth's tables.
+revoke all on auth.users, auth.sessions from public, anon, authenticated, service_role;
+
+-- The API roles may use the public schema; what they may do in it is granted object by object.
+-- Default privileges are left alone: like a new Supabase project, new tables, sequences and
+-- functions are granted to no API role (functions keep Postgres's built-in EXECUTE for PUBLIC,
+-- which every function file revokes), so a grant the repository forgets fails here as it would
+-- there.
 grant usage on schema public to anon, authenticated, service_role;
-alter default privileges in schema public grant all on tables to anon, authenticated, service_role;
-alter default privileges in schema public grant all on sequences to anon, authenticated, service_role;
--- Supabase also opens new functions to everyone; the project's first migration takes that back
--- (STYLE: every function is granted explicitly), so it is not re-granted here on every run.

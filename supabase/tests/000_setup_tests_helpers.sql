@@ -25,12 +25,27 @@ create or replace function tests.act_as(p_role text, p_claims jsonb) returns voi
 language sql as $$
   select set_config('role', p_role, true), set_config('request.jwt.claims', coalesce(p_claims::text, ''), true)
 $$;
-/** A signed-in client: a verified email claim, as Supabase Auth issues it. */
+/** A live portal session for the client with this email, as signing in through the portal's
+    magic link opens one (none for an unknown address); its id, derived from the email. Security
+    definer: it writes private.sessions whatever role the test is acting as. */
+create or replace function tests.open_session(p_email text) returns uuid
+language sql security definer set search_path = '' as $$
+  insert into private.sessions (id, client_id, expires_at)
+  select md5(lower(p_email))::uuid, c.id, now() + interval '1 hour'
+    from public.clients c where lower(c.email) = lower(p_email)
+  on conflict (id) do update set client_id = excluded.client_id, revoked_at = null,
+                                 expires_at = excluded.expires_at;
+  select md5(lower(p_email))::uuid
+$$;
+/** A signed-in client: the claims the portal's magic-link flow gives (a verified email, amr
+    "otp", a live session), as Supabase Auth issues them. */
 create or replace function tests.act_as_client(p_email text) returns void
 language sql as $$
   select tests.act_as('authenticated', jsonb_build_object(
     'sub', md5(lower(p_email))::uuid, 'email', p_email, 'role', 'authenticated',
-    'aud', 'authenticated', 'session_id', md5(p_email)::uuid))
+    'aud', 'authenticated', 'session_id', tests.open_session(p_email),
+    'amr', jsonb_build_array(jsonb_build_object('method', 'otp', 'timestamp', 1700000000)),
+    'is_anonymous', false))
 $$;
 create or replace function tests.act_as_anon() returns void
 language sql as $$ select tests.act_as('anon', '{"role": "anon"}') $$;

@@ -51,8 +51,8 @@ select is_empty($$ select polrelid::regclass, polname from pg_policy
   'Policies call auth helpers wrapped in (select ...), evaluated once per statement');
 select is((select array_agg(format('%s %s', tablename, cmd) order by tablename::text)
              from pg_policies where schemaname = 'public' and cmd <> 'SELECT'),
-  array['clients UPDATE', 'quotes UPDATE'],
-  'Only clients (contact details) and quotes (decisions) have a policy that writes, and it is UPDATE');
+  array['clients UPDATE'],
+  'Only clients (contact details) have a policy that writes, and it is UPDATE (quote decisions go through functions)');
 
 select policies_are('public', 'activity', array['Clients can view their own activity'],
   'activity has exactly its read policy');
@@ -79,9 +79,8 @@ select policies_are('public', 'payments', array['Clients can view payments of th
   'payments has exactly its read policy');
 select policies_are('public', 'quote_items', array['Clients can view the items of their own quotes'],
   'quote_items has exactly its read policy');
-select policies_are('public', 'quotes',
-  array['Clients can view their own quotes', 'Clients can accept or reject their own pending quotes'],
-  'quotes has exactly a read policy and the decision policy');
+select policies_are('public', 'quotes', array['Clients can view their own quotes'],
+  'quotes has exactly its read policy (decisions go through accept_quote/reject_quote)');
 select policies_are('public', 'settings', array['Signed-in clients can view the business settings'],
   'settings has exactly its read policy');
 
@@ -133,11 +132,10 @@ select set_eq($$ select a.attname::text from pg_attribute a
                     and has_column_privilege('authenticated', a.attrelid, a.attnum, 'UPDATE') $$,
   array['phone', 'address_line1', 'address_line2', 'city', 'region', 'postal_code', 'country'],
   'Clients can update exactly their phone and address columns: never name, email, access or archived');
-select set_eq($$ select a.attname::text from pg_attribute a
+select is_empty($$ select a.attname::text from pg_attribute a
                   where a.attrelid = 'public.quotes'::regclass and a.attnum > 0 and not a.attisdropped
                     and has_column_privilege('authenticated', a.attrelid, a.attnum, 'UPDATE') $$,
-  array['status', 'accepted_by', 'rejected_by', 'rejection_reason'],
-  'Clients can update exactly the decision columns of quotes: never its time, email, amounts or dates');
+  'Clients can update no column of quotes: a decision goes through accept_quote/reject_quote');
 select ok(not has_column_privilege('authenticated', 'public.settings', 'stripe_account_id', 'SELECT'),
   'Clients cannot read the Stripe account id of the settings');
 select ok(has_column_privilege('authenticated', 'public.settings', 'business_name', 'SELECT')
@@ -224,7 +222,7 @@ select is_empty($$ select p.oid::regprocedure from pg_proc p
                       and has_function_privilege('authenticated', p.oid, 'EXECUTE')
                       and p.proname not in ('current_client_id', 'business_today', 'record_first_view',
                                             'link_slots', 'book_for_current_client',
-                                            'cancel_for_current_client') $$,
+                                            'cancel_for_current_client', 'decide_quote') $$,
   'Clients can execute only the reviewed security definer helpers (each checks who is asking)');
 select ok(not has_function_privilege('authenticated',
             'private.record_activity(uuid, public.activity_kind, text, uuid, text, jsonb)', 'EXECUTE'),

@@ -101,5 +101,8 @@ def test_issued_tokens_carry_the_claims_supabase_uses():
                                email="a@example.test", session_id="s1", lifetime_seconds=60)
     claims = verify_access_token("k" * 32, token)
     assert {"sub", "email", "role", "aud", "exp", "iat", "session_id"} <= claims.keys()
+    # GoTrue's amr shape, showing an email one-time password: the database requires it.
+    assert [entry["method"] for entry in claims["amr"]] == ["otp"]
+    assert isinstance(claims["amr"][0]["timestamp"], int)
     assert (claims["role"], claims["aud"]) == ("authenticated", "authenticated")
     assert jwt.get_unverified_header(token)["alg"] == "HS256"

@@ -7,6 +7,7 @@ import psycopg
 import pytest
 
 from app.data import ClientIdentity
+from tests.identity import signed_in
 
 
 @pytest.fixture
@@ -58,9 +59,9 @@ def make_link(database_url):
             conn.execute("delete from public.booking_links where id = %s", (link_id,))
 
 
-def identity(email: str) -> ClientIdentity:
-    """What the auth layer hands the data layer for a signed-in client."""
-    return ClientIdentity("token", {"email": email, "role": "authenticated", "aud": "authenticated"})
+def identity(database_url: str, email: str) -> ClientIdentity:
+    """What the auth layer hands the data layer for a signed-in client (with a live session)."""
+    return ClientIdentity("token", signed_in(database_url, email))
 
 
 @pytest.fixture

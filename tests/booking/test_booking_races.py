@@ -1,6 +1,7 @@
 """Simultaneous requests: the database's exclusion constraint lets exactly one booking of a time
 win, however many clients, tabs or overlapping times race for it; the others are told why."""
 
+import json
 import threading
 
 import psycopg
@@ -9,6 +10,7 @@ from psycopg_pool import ConnectionPool
 from app.data import Conflict
 from app.data.postgres import PostgresData
 from tests.booking.conftest import identity
+from tests.identity import signed_in
 
 TAKEN = "This time is no longer available. Please choose another."
 RACERS = 50
@@ -20,11 +22,12 @@ def race(database_url, calls):
     pool = ConnectionPool(database_url, min_size=len(calls), max_size=len(calls), open=True)
     data, start = PostgresData(pool), threading.Barrier(len(calls))
     outcomes = [None] * len(calls)
+    identities = {who: identity(database_url, who) for who, _, _ in calls}
 
     def run(n, who, function, args):
         start.wait()
         try:
-            outcomes[n] = data.call_as_client(identity(who), function, **args)
+            outcomes[n] = data.call_as_client(identities[who], function, **args)
         except Conflict as error:
             outcomes[n] = error.message
 
@@ -39,9 +42,10 @@ def race(database_url, calls):
 
 def first_slots(database_url, slug, email, count):
     """The first free times of tomorrow (business date), as the client is offered them."""
+    claims = json.dumps(signed_in(database_url, email))
     with psycopg.connect(database_url) as conn:
         conn.execute("select set_config('role', 'authenticated', true),"
-                     " set_config('request.jwt.claims', %s, true)", (f'{{"email": "{email}"}}',))
+                     " set_config('request.jwt.claims', %s, true)", (claims,))
         offer = conn.execute("select public.available_slots(%s, private.business_today() + 1, 1)",
                              (slug,)).fetchone()[0]
     return [slot["starts_at"] for slot in offer["days"][0]["slots"][:count]]

@@ -22,9 +22,9 @@ def test_the_calendar_file_is_valid_icalendar(app, sign_in_new_client, make_link
     slug = make_link()
     _, email, _ = sign_in_new_client("Zoë O'Brien")
     data = get_data(app)
-    offer = data.call_as_client(identity(email), "available_slots", p_link_slug=slug)
+    offer = data.call_as_client(identity(database_url, email), "available_slots", p_link_slug=slug)
     slot = offer["days"][-1]["slots"][0]
-    booking = data.call_as_client(identity(email), "book_slot", p_link_slug=slug,
+    booking = data.call_as_client(identity(database_url, email), "book_slot", p_link_slug=slug,
                                   p_starts_at=slot["starts_at"], p_note=NOTE)
     raw = booking["ics"].encode()
 

@@ -11,28 +11,21 @@ import psycopg
 import pytest
 from psycopg import sql
 
+from tests.identity import portal_claims, supabase_session_claims
+
 A = "aaaaaaaa-0000-4000-8000-000000000001"
 B = "bbbbbbbb-0000-4000-8000-000000000001"
-CLAIMS = {
-    "a": {"sub": A, "email": "A@Isolation.test", "role": "authenticated", "aud": "authenticated"},
-    "no_access": {"sub": A, "email": "c@isolation.test", "role": "authenticated"},
-    "archived": {"sub": A, "email": "d@isolation.test", "role": "authenticated"},
-    "stranger": {"sub": A, "email": "mallory@evil.test", "role": "authenticated"},
-    # Supabase lets users write user_metadata themselves: it must never grant an identity.
-    "metadata_only": {
-        "sub": A,
-        "email": "mallory@evil.test",
-        "role": "authenticated",
-        "user_metadata": {"email": "b@isolation.test"},
-    },
-}
+# Who acts, by name; the claims are made once the fixture is loaded (sessions need the clients).
+CLAIMS = {}
+# Sessions not made by the portal's magic-link flow, or no longer live, carrying client A's own
+# email: each must be nobody.
+IMPOSTORS = ["password_signup", "anonymous", "signed_out", "supabase_signed_out", "no_amr"]
 # Tables every signed-in client may read in full (the business's public information).
 SHARED_TABLES = {"settings", "booking_links", "booking_availability", "booking_blocked_dates"}
-# The only writes a client may make outside functions: its own phone and address, and the
-# decision columns of its own pending quotes (guarded by policy and trigger).
+# The only writes a client may make outside functions: its own phone and address. (Quote
+# decisions go through accept_quote/reject_quote only.)
 CLIENT_UPDATABLE_COLUMNS = {
     "clients": {"phone", "address_line1", "address_line2", "city", "region", "postal_code", "country"},
-    "quotes": {"status", "accepted_by", "rejected_by", "rejection_reason"},
 }
 FIXTURE = Path(__file__).with_name("fixture.sql")
 
@@ -42,8 +35,35 @@ def conn(database_url):
     """One transaction holding the fixture; every attempt runs in a savepoint; all rolled back."""
     with psycopg.connect(database_url) as connection:
         connection.execute(FIXTURE.read_text())
+        CLAIMS.update(make_claims(connection))
         yield connection
         connection.rollback()
+
+
+def make_claims(conn):
+    a = "A@Isolation.test"
+    stranger = portal_claims(conn, "mallory@evil.test")
+    claims = {
+        "a": portal_claims(conn, a),
+        # Supabase mode: a GoTrue magic-link session, live in auth.sessions.
+        "a_supabase": supabase_session_claims(conn, a),
+        "no_access": portal_claims(conn, "c@isolation.test"),
+        "archived": portal_claims(conn, "d@isolation.test"),
+        "stranger": stranger,
+        # Supabase lets users write user_metadata themselves: it must never grant an identity.
+        "metadata_only": {**stranger, "user_metadata": {"email": "b@isolation.test"}},
+        # GoTrue sessions anyone with the anon key can make (sign-ups auto-confirmed, anonymous
+        # sign-ins), carrying A's email, live in auth.sessions.
+        "password_signup": supabase_session_claims(conn, a, "password"),
+        "anonymous": supabase_session_claims(conn, a, "anonymous", is_anonymous=True),
+        "signed_out": portal_claims(conn, a),
+        "supabase_signed_out": supabase_session_claims(conn, a),
+        "no_amr": {key: value for key, value in portal_claims(conn, a).items() if key != "amr"},
+    }
+    conn.execute("update private.sessions set revoked_at = now() where id = %s",
+                 (claims["signed_out"]["session_id"],))
+    conn.execute("delete from auth.sessions where id = %s", (claims["supabase_signed_out"]["session_id"],))
+    return claims
 
 
 @pytest.fixture(scope="module")
@@ -82,13 +102,13 @@ def as_role(conn, role, claims=None):
                  (role, json.dumps(claims or {})))
 
 
-def attempt(conn, statement, params=(), role="authenticated", claims=CLAIMS["a"]):
+def attempt(conn, statement, params=(), role="authenticated", claims=None):
     """Runs one statement as the given identity in a savepoint that is always rolled back.
 
     Returns ("rows", n, result) or ("error", sqlstate, message)."""
     conn.execute("savepoint attempt")
     try:
-        as_role(conn, role, claims)
+        as_role(conn, role, CLAIMS["a"] if claims is None else claims)
         cur = conn.execute(statement, params)
         result = cur.fetchall() if cur.description else None
         return ("rows", cur.rowcount, result)
@@ -113,15 +133,15 @@ def visible_ctids(conn, table, claims):
     return {r[0] for r in rows}
 
 
-def snapshot_of_b(conn, catalog):
-    """A fingerprint of everything client B owns, read as the owner (past RLS)."""
+def snapshot_of(conn, catalog, client_id):
+    """A fingerprint of everything a client owns, read as the owner (past RLS)."""
     prints = {}
     for table, owner_sql in catalog["owner_sql"].items():
         if owner_sql:
             query = sql.SQL(
                 "select md5(coalesce(string_agg(to_jsonb(t)::text, ',' order by to_jsonb(t)::text), ''))"
                 " from public.{} t where {} = %s").format(sql.Identifier(table), sql.SQL(owner_sql))
-            prints[table] = conn.execute(query, (B,)).fetchone()[0]
+            prints[table] = conn.execute(query, (client_id,)).fetchone()[0]
     return prints
 
 
@@ -171,7 +191,13 @@ def test_client_a_sees_its_own_documents(conn, catalog):
         assert own and own <= visible_ctids(conn, table, CLAIMS["a"]), table
 
 
-@pytest.mark.parametrize("who", ["no_access", "archived", "stranger", "metadata_only"])
+def test_client_a_sees_its_own_documents_in_supabase_mode(conn, catalog):
+    """A GoTrue magic-link session (auth.sessions) is as good as the portal's own."""
+    own = owned_ctids(conn, "invoices", catalog["owner_sql"]["invoices"], A)
+    assert own and own <= visible_ctids(conn, "invoices", CLAIMS["a_supabase"])
+
+
+@pytest.mark.parametrize("who", ["no_access", "archived", "stranger", "metadata_only", *IMPOSTORS])
 def test_anyone_but_an_enabled_client_sees_nothing(conn, catalog, who):
     seen = {t: n for t in catalog["tables"] if (n := len(visible_ctids(conn, t, CLAIMS[who])))}
     assert seen == {}, f"{who} can read: {seen}"
@@ -208,7 +234,7 @@ def test_client_privileges_are_the_minimum(conn, catalog):
 
 
 def test_client_a_cannot_change_or_delete_client_b_rows(conn, catalog):
-    before = snapshot_of_b(conn, catalog)
+    before = snapshot_of(conn, catalog, B)
     changed = []
     for table, owner_sql in catalog["owner_sql"].items():
         if not owner_sql:
@@ -229,7 +255,7 @@ def test_client_a_cannot_change_or_delete_client_b_rows(conn, catalog):
             if not (kind == "error" and code == "42501" or kind == "rows" and code == 0):
                 changed.append(f"{statement.as_string(conn)}: {kind} {code}")
     assert changed == [], changed
-    assert snapshot_of_b(conn, catalog) == before
+    assert snapshot_of(conn, catalog, B) == before
 
 
 def test_client_a_cannot_insert_rows_for_client_b(conn, catalog):
@@ -281,22 +307,41 @@ def client_callable_functions(conn):
 def test_functions_reveal_and_change_nothing_of_client_b(conn, catalog):
     functions = client_callable_functions(conn)
     assert {"portal_dashboard", "portal_invoice", "accept_quote"} <= {f[1] for f in functions}
-    b_ids = {r[0] for t, o in catalog["owner_sql"].items() if o and uuid_id(conn, t)
-             for r in conn.execute(sql.SQL("select t.id::text from public.{} t where {} = %s").format(
-                 sql.Identifier(t), sql.SQL(o)), (B,))}
-    secrets = b_ids | {"b@isolation.test", "ISO-B-1", "ISO-B-2", "ISO-QB-1", "B's appointment"}
-    before = snapshot_of_b(conn, catalog)
+    secrets = {"b@isolation.test", "ISO-B-1", "ISO-B-2", "ISO-QB-1", "B's appointment"}
+    before = snapshot_of(conn, catalog, B)
+    leaks = call_every_function(conn, catalog, functions, B, secrets, CLAIMS["a"])
+    assert leaks == [], leaks
+    assert snapshot_of(conn, catalog, B) == before
+
+
+@pytest.mark.parametrize("who", IMPOSTORS)
+def test_every_function_refuses_impostors_carrying_a_clients_email(conn, catalog, who):
+    """Each client function, aimed at A's own documents by a session that is not the portal's
+    live magic-link session, reveals and changes nothing of A's."""
+    functions = client_callable_functions(conn)
+    secrets = {"ISO-A-1", "ISO-QA-1", "Client A", "+1 555 000 0001"}
+    before = snapshot_of(conn, catalog, A)
+    leaks = call_every_function(conn, catalog, functions, A, secrets, CLAIMS[who])
+    assert leaks == [], leaks
+    assert snapshot_of(conn, catalog, A) == before
+
+
+def call_every_function(conn, catalog, functions, victim, secrets, claims):
+    """Calls every function with arguments aimed at the victim's rows; what of the victim's
+    (ids or the given secrets) the results reveal."""
+    ids = {r[0] for t, o in catalog["owner_sql"].items() if o and uuid_id(conn, t)
+           for r in conn.execute(sql.SQL("select t.id::text from public.{} t where {} = %s").format(
+               sql.Identifier(t), sql.SQL(o)), (victim,))}
     leaks = []
     for signature, name, arg_names, arg_types in functions:
-        for values in argument_sets(arg_types, sorted(b_ids)):
+        for values in argument_sets(arg_types, sorted(ids)):
             call = sql.SQL("select {}({})::text").format(
                 sql.Identifier("public", name),
                 sql.SQL(", ").join(sql.SQL("{} => %s").format(sql.Identifier(a)) for a in arg_names))
-            kind, code, result = attempt(conn, call, values)
+            kind, code, result = attempt(conn, call, values, claims=claims)
             text = result[0][0] if kind == "rows" and result and result[0][0] else ""
-            leaks += [f"{signature}{values}: {s}" for s in secrets if s in text]
-    assert leaks == [], leaks
-    assert snapshot_of_b(conn, catalog) == before
+            leaks += [f"{signature}{values}: {s}" for s in ids | secrets if s in text]
+    return leaks
 
 
 def uuid_id(conn, table):
