@@ -47,11 +47,28 @@ alter table public.outbox
 
 -- Grants --------------------------------------------------------------------------------------
 
--- Only the server and administrators insert payments.
-revoke all on sequence public.payment_receipt_numbers from anon, authenticated;
-grant usage on sequence public.payment_receipt_numbers to service_role;
+-- No API role touches the sequence (a new project's defaults leave UPDATE on it): new payments
+-- are numbered by a definer trigger below, existing ones were numbered by the column default.
+revoke all on sequence public.payment_receipt_numbers from public, anon, authenticated, service_role;
+alter table public.payments alter column receipt_number drop default;
 
 -- Triggers ------------------------------------------------------------------------------------
+
+/** Numbers each new payment's receipt, whoever inserts it (webhook, success page, dashboard). */
+create function private.number_receipt() returns trigger
+language plpgsql
+security definer
+set search_path = ''
+as $$
+begin
+  new.receipt_number := 'R-' || lpad(nextval('public.payment_receipt_numbers')::text, 6, '0');
+  return new;
+end
+$$;
+revoke all on function private.number_receipt() from public, anon, authenticated, service_role;
+
+create trigger number_receipt before insert on public.payments
+  for each row execute function private.number_receipt();
 
 /**
  * The amount_paid rule (replaces the invoices migration's): settled payments less refunds; a
