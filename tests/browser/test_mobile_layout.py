@@ -1,7 +1,7 @@
 """The portal at 375 px in a real browser: an invoice paid through Stripe does not scroll
-sideways (it shows a receipt number, not the pi_ id), invoice and quote numbers never break inside, totals keep
-label and value on one line, and the header with the navigation stays short. Screenshots are
-kept in tests/artifacts/."""
+sideways (it shows a receipt number, not the pi_ id), invoice and quote numbers never break
+inside, totals keep label and value on one line, and the header with the navigation stays
+short. Screenshots are kept in tests/artifacts/."""
 
 import psycopg
 import pytest
