@@ -21,7 +21,9 @@ begin
     'subtotal', inv.subtotal,
     'tax_total', inv.tax_total,
     'notes', inv.notes,
-    'terms', inv.terms,
+    -- Issued documents print the parties and terms frozen when they were sent.
+    'terms', coalesce(inv.issued_parties ->> 'terms', inv.terms),
+    'parties', inv.issued_parties,
     'sent_at', inv.sent_at,
     'updated_at', inv.updated_at,
     'items', coalesce((

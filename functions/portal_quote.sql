@@ -20,7 +20,9 @@ begin
     'subtotal', q.subtotal,
     'tax_total', q.tax_total,
     'notes', q.notes,
-    'terms', q.terms,
+    -- Issued documents print the parties and terms frozen when they were sent.
+    'terms', coalesce(q.issued_parties ->> 'terms', q.terms),
+    'parties', q.issued_parties,
     'sent_at', q.sent_at,
     'accepted_at', q.accepted_at,
     'accepted_by', q.accepted_by,

@@ -48,8 +48,12 @@ def pdf_download(kind: str, document: dict) -> Response:
     """The document's PDF, from the cache unless something it shows has changed. Everything
     is read with the client's identity first (RLS decides), and only then is the cache asked."""
     business = call("business_profile")
-    data = {"kind": kind, "document": document, "client": call("portal_profile")["client"],
-            "business": business,
+    # An issued document prints its parties as they were when it was sent (frozen on it); the
+    # live profile gives the branding (logo, colours) and fills in documents issued before.
+    parties = document.get("parties") or {}
+    data = {"kind": kind, "document": document,
+            "client": parties.get("client") or call("portal_profile")["client"],
+            "business": {**business, **(parties.get("business") or {})},
             "portal_url": current_app.config["PORTAL_BASE_URL"].rstrip("/")
                           + url_for(f"portal.{kind}", **{f"{kind}_id": document["id"]})}
     cache = PdfCache.from_config(current_app.config)
