@@ -47,6 +47,13 @@ def card_label(brand: str | None, last4: str | None = None) -> str:
     return f"{name} ending in {last4}" if last4 else name
 
 
+def payment_method(payment: dict) -> str:
+    """How a payment was made: "Visa ending in 4242", "Bank transfer", "Cash"."""
+    if payment.get("method") == "card":
+        return card_label(payment.get("card_brand"), payment.get("card_last4"))
+    return (payment.get("method") or "other").replace("_", " ").capitalize()
+
+
 def state_label(state: str) -> str:
     return STATE_LABELS.get(state, state.replace("_", " ").capitalize())
 
@@ -113,3 +120,4 @@ def init_app(app) -> None:
     app.add_template_filter(linkify)
     app.add_template_filter(state_label)
     app.add_template_filter(card_label)
+    app.add_template_filter(payment_method)

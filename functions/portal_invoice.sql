@@ -41,6 +41,14 @@ begin
                'paid_at', p.paid_at) order by p.paid_at, p.id)
         from public.payments p
        where p.invoice_id = inv.id), '[]'::jsonb),
+    -- Money given back, each refund with its own line and document.
+    'refunds', coalesce((
+      select jsonb_agg(jsonb_build_object(
+               'id', r.id, 'payment_id', r.payment_id, 'refund_number', r.refund_number,
+               'amount', r.amount, 'currency', r.currency, 'refunded_at', r.refunded_at)
+               order by r.refunded_at, r.id)
+        from public.refunds r
+       where r.invoice_id = inv.id), '[]'::jsonb),
     -- The latest online attempt, when it failed: the page says so and what to do next.
     'failed_attempt', (
       select jsonb_build_object('amount', s.amount, 'currency', s.currency, 'failed_at', s.updated_at)

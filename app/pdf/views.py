@@ -56,20 +56,32 @@ def pdf_download(kind: str, document: dict) -> Response:
             "business": {**business, **(parties.get("business") or {})},
             "portal_url": current_app.config["PORTAL_BASE_URL"].rstrip("/")
                           + url_for(f"portal.{kind}", **{f"{kind}_id": document["id"]})}
+    return attachment(cached_pdf(f"pdf/{kind}.html", data, business),
+                      f"{kind.capitalize()}-{document['number']}")
+
+
+def cached_pdf(template: str, data: dict, business: dict) -> bytes:
+    """The template rendered as a PDF with `data` (everything it shows) and the business's logo
+    and colour, from the cache unless something it shows has changed."""
     cache = PdfCache.from_config(current_app.config)
     development = current_app.testing or current_app.config.get("PORTAL_ENV") == "development"
     logo = logo_for(business.get("logo_url"), cache.directory / "logos", development)
-    key = cache_key(template_version(), data, logo.sha256 if logo else None)
+    key = cache_key(template_version(), {"template": template, **data}, logo.sha256 if logo else None)
     pdf = cache.get(key)
     if pdf is None:
         brand = business.get("brand_primary") or ""
-        html = render_template(f"pdf/{kind}.html", **data, fonts=FONTS, logo=logo,
+        html = render_template(template, **data, fonts=FONTS, logo=logo,
                                brand=brand if COLOUR.match(brand) else FALLBACK["brand_primary"])
         pdf = render_pdf(html)
         try:
             cache.put(key, pdf)
         except OSError:
             current_app.logger.exception("PDF cache not written")
-    name = NOT_IN_FILENAMES.sub("-", f"{kind.capitalize()}-{document['number']}")
+    return pdf
+
+
+def attachment(pdf: bytes, name: str) -> Response:
+    """A PDF download with a plain file name."""
+    name = NOT_IN_FILENAMES.sub("-", name)
     return Response(pdf, mimetype="application/pdf",
                     headers={"Content-Disposition": f'attachment; filename="{name}.pdf"'})
