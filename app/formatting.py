@@ -35,6 +35,11 @@ def money(minor_units, currency: str) -> str:
                            locale=LOCALE)
 
 
+def plain_amount(minor_units, currency: str) -> str:
+    """Minor units as a plain decimal for spreadsheets: 123450 USD is 1234.50, ¥1235 is 1235."""
+    return str(Decimal(int(minor_units or 0)).scaleb(-_digits(currency)))
+
+
 # Stripe's card brand codes (payment_method_details.card.brand) as people write them.
 CARD_BRANDS = {"amex": "American Express", "diners": "Diners Club", "discover": "Discover",
                "eftpos_au": "eftpos", "jcb": "JCB", "mastercard": "Mastercard", "unionpay": "UnionPay",
