@@ -46,6 +46,13 @@ begin
          and p.status in ('succeeded', 'partially_refunded', 'refunded')
          and (p.flag is null or p.flag = 'overpayment')
          and (p.paid_at, p.id) <= (pay.paid_at, pay.id)), 0),
+    -- A payment of several invoices: each one's share, and what it owes now.
+    'shares', coalesce((
+      select jsonb_agg(jsonb_build_object(
+               'invoice_id', i.id, 'number', i.number, 'amount', s.amount,
+               'amount_due', case when i.status = 'void' then 0 else i.amount_due end) order by s.position)
+        from public.payment_shares s join public.invoices i on i.id = s.invoice_id
+       where s.payment_id = pay.id), '[]'::jsonb),
     'refunds', coalesce((
       select jsonb_agg(jsonb_build_object(
                'id', r.id, 'refund_number', r.refund_number, 'amount', r.amount,

@@ -33,14 +33,19 @@ begin
                'tax_amount', it.tax_amount) order by it.position, it.id)
         from public.invoice_items it
        where it.invoice_id = inv.id), '[]'::jsonb),
+    -- A payment of several invoices is listed on each with this invoice's share of it.
     'payments', coalesce((
       select jsonb_agg(jsonb_build_object(
-               'id', p.id, 'amount', p.amount, 'amount_refunded', p.amount_refunded,
+               'id', p.id, 'amount', coalesce(s.amount, p.amount), 'amount_refunded', p.amount_refunded,
                'currency', p.currency, 'method', p.method, 'status', p.status,
                'reference', p.receipt_number, 'card_brand', p.card_brand, 'card_last4', p.card_last4,
-               'paid_at', p.paid_at) order by p.paid_at, p.id)
+               'paid_at', p.paid_at, 'shared_from', case when s.id is not null then p.amount end)
+               order by p.paid_at, p.id)
         from public.payments p
-       where p.invoice_id = inv.id), '[]'::jsonb),
+        left join public.payment_shares s on s.payment_id = p.id and s.invoice_id = inv.id
+       where s.id is not null
+          or (p.invoice_id = inv.id
+              and not exists (select from public.payment_shares o where o.payment_id = p.id))), '[]'::jsonb),
     -- Money given back, each refund with its own line and document.
     'refunds', coalesce((
       select jsonb_agg(jsonb_build_object(

@@ -5,4 +5,4 @@ from flask import Blueprint
 
 bp = Blueprint("money", __name__)
 
-from app.money import receipts, statements  # noqa: E402,F401
+from app.money import pay, receipts, statements  # noqa: E402,F401

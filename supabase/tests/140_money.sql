@@ -4,7 +4,7 @@
 begin;
 create extension if not exists pgtap with schema extensions;
 set local search_path = public, extensions;
-select plan(16);
+select plan(25);
 
 -- Fixtures: client A with invoices in two currencies over time; client B with one -------------------
 set local timezone = 'UTC';
@@ -109,6 +109,49 @@ select throws_ok($$ select public.portal_statement(current_date - 4000, current_
   'A statement covers at most ten years.', 'A period of more than ten years is refused');
 
 -- ============================================================================================
+-- One payment shared among several invoices (an administrator's view)
+-- ============================================================================================
+select tests.act_as_owner();
+insert into public.payments (id, invoice_id, amount, currency, method) values
+  ('aaaaaaaa-00e2-4000-8000-000000000001', 'aaaaaaaa-00e1-4000-8000-000000000003', 6000, 'USD', 'card');
+insert into public.payment_shares (payment_id, invoice_id, position, amount) values
+  ('aaaaaaaa-00e2-4000-8000-000000000001', 'aaaaaaaa-00e1-4000-8000-000000000003', 1, 3000),
+  ('aaaaaaaa-00e2-4000-8000-000000000001', 'aaaaaaaa-00e1-4000-8000-000000000002', 2, 3000);
+set constraints all immediate;
+set constraints all deferred;
+select is((select sum(s.amount)::bigint from public.payment_shares s where s.payment_id = 'aaaaaaaa-00e2-4000-8000-000000000001'),
+          (select p.amount from public.payments p where p.id = 'aaaaaaaa-00e2-4000-8000-000000000001'),
+  'A payment''s shares add up to the payment');
+select results_eq(
+  $$ select number, amount_due from public.invoices where number in ('M-2', 'M-3') order by number $$,
+  $$ values ('M-2'::text, 14000::bigint), ('M-3'::text, 2000::bigint) $$,
+  'Each invoice is paid its share, not the whole payment');
+update public.payments set amount_refunded = 4000, status = 'partially_refunded'
+ where id = 'aaaaaaaa-00e2-4000-8000-000000000001';
+select results_eq(
+  $$ select number, amount_due from public.invoices where number in ('M-2', 'M-3') order by number $$,
+  $$ values ('M-2'::text, 17000::bigint), ('M-3'::text, 3000::bigint) $$,
+  'A refund of a shared payment comes off the last share first');
+select throws_ok(
+  $$ insert into public.payment_shares (payment_id, invoice_id, position, amount)
+     values ('aaaaaaaa-00e2-4000-8000-000000000001', 'aaaaaaaa-00e1-4000-8000-000000000001', 3, 1000);
+     set constraints all immediate $$,
+  '23514', null, 'Shares that do not add up to the payment are refused');
+select throws_ok(
+  $$ insert into public.payment_shares (payment_id, invoice_id, position, amount)
+     values ('aaaaaaaa-00e2-4000-8000-000000000001', 'bbbbbbbb-00e1-4000-8000-000000000001', 3, 1000) $$,
+  '23514', 'A payment can only be shared among its own client''s invoices.',
+  'A payment is never shared with another client''s invoice');
+insert into public.payments (invoice_id, amount, currency, method, flag) values
+  ('aaaaaaaa-00e1-4000-8000-000000000003', 99000, 'USD', 'cash', 'overpayment');
+select is((select amount_due from public.invoices where number = 'M-3'), 0::bigint,
+  'Money beyond what is due leaves nothing due');
+select is_empty($$ select number from public.invoices where amount_due < 0 or amount_due > total $$,
+  'The amount due is never negative, nor more than the total');
+select tests.act_as_client('a@money.test');
+select is((select count(*)::int from public.payment_shares), 2, 'Client A sees the shares of its invoices');
+
+-- ============================================================================================
 -- Client B, and anonymous
 -- ============================================================================================
 select tests.act_as_client('b@money.test');
@@ -118,6 +161,7 @@ select results_eq(
   $$ values ('USD', 6999::bigint) $$,
   'Client B''s statement holds only its own invoice and payment');
 select is_empty($$ select id from public.refunds $$, 'Client B sees none of A''s refunds');
+select is_empty($$ select id from public.payment_shares $$, 'Client B sees none of A''s shares');
 
 select tests.act_as_anon();
 select throws_ok($$ select public.portal_statement(current_date - 30, current_date) $$, '42501',

@@ -262,6 +262,27 @@ $$;
 revoke all on function private.check_page(integer, integer) from public, anon, authenticated, service_role;
 grant execute on function private.check_page(integer, integer) to authenticated, service_role;
 
+-- functions/private.checkout_shares.sql -------------------------------------------------------
+
+/**
+ * The split of a Checkout Session paying several invoices, from the metadata the portal gave it
+ * ("shares": "<invoice id>:<amount>,..." in the order paid) as [{"invoice_id", "amount"}]; null
+ * for a session paying one invoice. The metadata is the portal's own, signed back by Stripe, so
+ * a payment whose webhook comes before the session is saved is still split.
+ */
+create or replace function private.checkout_shares(p_metadata jsonb) returns jsonb
+language sql
+immutable
+set search_path = ''
+as $$
+  select jsonb_agg(jsonb_build_object('invoice_id', split_part(t.share, ':', 1)::uuid,
+                                      'amount', split_part(t.share, ':', 2)::bigint) order by t.position)
+    from unnest(string_to_array(nullif(p_metadata ->> 'shares', ''), ',')) with ordinality as t(share, position)
+$$;
+
+revoke all on function private.checkout_shares(jsonb) from public, anon, authenticated, service_role;
+grant execute on function private.checkout_shares(jsonb) to service_role;
+
 -- functions/private.checkout_status_from_events.sql -------------------------------------------
 
 /**
@@ -803,11 +824,18 @@ declare
   payment public.payments;
   flag text;
   new_payment_id uuid;
+  shares jsonb;
 begin
   -- With save_checkout_session: whichever of the two comes second sees what the first did.
   perform pg_advisory_xact_lock(hashtext('checkout_session:' || session_id));
   select s.* into asked from public.checkout_sessions s where s.id = session_id;
   target_invoice := coalesce(asked.invoice_id, named_invoice::uuid);
+  shares := coalesce(asked.shares, private.checkout_shares(p_session -> 'metadata'));
+  -- A payment of several invoices locks them all, in one order, so two tabs paying overlapping
+  -- sets are decided one after the other (and never deadlock).
+  perform from public.invoices i
+   where i.id in (select (e ->> 'invoice_id')::uuid from jsonb_array_elements(shares) e)
+   order by i.id for update;
   -- One invoice at a time: concurrent reports of payments for it are decided one after another.
   select i.* into inv from public.invoices i where i.id = target_invoice for update;
   if not found then
@@ -826,7 +854,11 @@ begin
       or named_client <> inv.client_id::text then 'invoice_mismatch'
     when paid_currency is distinct from inv.currency then 'currency_mismatch'
     when asked.id is not null and paid_amount <> asked.amount then 'amount_mismatch'
-    when paid_amount > inv.amount_due then 'overpayment'
+    when shares is null and paid_amount > inv.amount_due then 'overpayment'
+    -- Several invoices: any share beyond what its invoice still owes (another tab paid first).
+    when exists (select from jsonb_array_elements(shares) e
+                   join public.invoices i on i.id = (e ->> 'invoice_id')::uuid
+                  where (e ->> 'amount')::bigint > i.amount_due) then 'overpayment'
   end;
 
   -- Charge events that came first (card details, a refund) apply on insert (trigger).
@@ -835,6 +867,14 @@ begin
   values (inv.id, paid_amount, coalesce(paid_currency, inv.currency), 'card', 'succeeded', intent,
           session_id, flag, now())
   returning id into new_payment_id;
+  -- Split across the invoices it pays, when it is what was asked (otherwise it waits, flagged,
+  -- on the session's invoice for an administrator).
+  if shares is not null and (flag is null or flag = 'overpayment')
+     and paid_amount = (select sum((e ->> 'amount')::bigint) from jsonb_array_elements(shares) e) then
+    insert into public.payment_shares (payment_id, invoice_id, position, amount)
+    select new_payment_id, (e ->> 'invoice_id')::uuid, t.position::int, (e ->> 'amount')::bigint
+      from jsonb_array_elements(shares) with ordinality as t(e, position);
+  end if;
   select p.* into payment from public.payments p where p.id = new_payment_id;
   update public.checkout_sessions s set status = 'complete', payment_intent_id = intent where s.id = session_id;
   perform private.queue_payment_emails(payment);
@@ -1267,7 +1307,8 @@ as $$
     'contact_phone', s.contact_phone, 'address_line1', s.address_line1,
     'address_line2', s.address_line2, 'city', s.city, 'region', s.region,
     'postal_code', s.postal_code, 'country', s.country, 'time_zone', s.time_zone,
-    'default_currency', s.default_currency, 'updated_at', s.updated_at)
+    'default_currency', s.default_currency, 'partial_payments', s.partial_payments,
+    'partial_payment_minimum', s.partial_payment_minimum, 'updated_at', s.updated_at)
     from public.settings s
 $$;
 
@@ -1719,6 +1760,13 @@ begin
          and p.status in ('succeeded', 'partially_refunded', 'refunded')
          and (p.flag is null or p.flag = 'overpayment')
          and (p.paid_at, p.id) <= (pay.paid_at, pay.id)), 0),
+    -- A payment of several invoices: each one's share, and what it owes now.
+    'shares', coalesce((
+      select jsonb_agg(jsonb_build_object(
+               'invoice_id', i.id, 'number', i.number, 'amount', s.amount,
+               'amount_due', case when i.status = 'void' then 0 else i.amount_due end) order by s.position)
+        from public.payment_shares s join public.invoices i on i.id = s.invoice_id
+       where s.payment_id = pay.id), '[]'::jsonb),
     'refunds', coalesce((
       select jsonb_agg(jsonb_build_object(
                'id', r.id, 'refund_number', r.refund_number, 'amount', r.amount,
@@ -1744,6 +1792,109 @@ $$;
 
 revoke all on function public.payment_settings() from public, anon, authenticated, service_role;
 grant execute on function public.payment_settings() to service_role;
+
+-- functions/plan_payment.sql ------------------------------------------------------------------
+
+/**
+ * How a payment the signed-in client asks for would be split, checked before any Checkout is
+ * opened: one to ten of its unpaid invoices in one currency, and either the whole amount due or,
+ * when the business allows partial payments, another amount at or above its minimum. Split
+ * oldest first (by due date) unless the client gives each invoice's amount (p_amounts, in the
+ * order of p_invoice_ids). Security invoker: RLS decides which invoices are the client's; one
+ * that is not (or is paid, void, a draft) is refused by number or as not found. Changes nothing.
+ */
+create or replace function public.plan_payment(
+  p_invoice_ids uuid[],
+  p_amount bigint default null,
+  p_amounts bigint[] default null
+) returns jsonb
+language plpgsql
+stable
+security invoker
+set search_path = ''
+as $$
+declare
+  rules public.settings;
+  chosen jsonb;
+  total_due bigint;
+  total bigint;
+  currencies int;
+  remaining bigint;
+  share jsonb;
+  shares jsonb := '[]';
+begin
+  if private.current_client_id() is null then
+    raise exception 'No client profile for this sign-in.' using errcode = 'P0002';
+  end if;
+  if coalesce(cardinality(p_invoice_ids), 0) not between 1 and 10
+     or cardinality(p_invoice_ids) <> (select count(distinct x) from unnest(p_invoice_ids) x) then
+    raise exception 'Choose between one and ten different invoices to pay.' using errcode = '22023';
+  end if;
+  if p_amounts is not null and cardinality(p_amounts) <> cardinality(p_invoice_ids) then
+    raise exception 'Give an amount for each invoice chosen.' using errcode = '22023';
+  end if;
+  select s.partial_payments, s.partial_payment_minimum
+    into rules.partial_payments, rules.partial_payment_minimum from public.settings s;
+
+  -- The invoices, oldest first, with the amount asked of each when the client chose them.
+  select jsonb_agg(jsonb_build_object(
+           'invoice_id', i.id, 'number', i.number, 'currency', i.currency, 'amount_due', i.amount_due,
+           'payable', i.status = 'sent' and i.amount_due > 0, 'asked', p_amounts[t.position])
+           order by i.due_date, i.issue_date, i.number),
+         count(distinct i.currency), sum(i.amount_due)
+    into chosen, currencies, total_due
+    from unnest(p_invoice_ids) with ordinality as t(id, position)
+    join public.invoices i on i.id = t.id;  -- RLS filters
+  if coalesce(jsonb_array_length(chosen), 0) <> cardinality(p_invoice_ids) then
+    raise exception 'Invoice not found.' using errcode = 'P0002';
+  end if;
+  select e into share from jsonb_array_elements(chosen) e where not (e ->> 'payable')::boolean limit 1;
+  if share is not null then
+    raise exception 'Invoice % has nothing to pay.', share ->> 'number' using errcode = '22023';
+  end if;
+  if currencies > 1 then
+    raise exception 'Invoices in different currencies are paid separately.' using errcode = '22023';
+  end if;
+
+  if p_amounts is not null then
+    select e into share from jsonb_array_elements(chosen) e
+     where (e ->> 'asked')::bigint not between 1 and (e ->> 'amount_due')::bigint limit 1;
+    if share is not null then
+      raise exception 'For invoice %, pay an amount between 0.01 and what it owes.', share ->> 'number'
+        using errcode = '22023';
+    end if;
+    total := (select sum(x) from unnest(p_amounts) x);
+  else
+    total := coalesce(p_amount, total_due);
+  end if;
+  if total > total_due then
+    raise exception 'That is more than is due on the invoices chosen.' using errcode = '22023',
+      detail = jsonb_build_object('amount_due', total_due)::text;
+  end if;
+  if total < total_due and not rules.partial_payments then
+    raise exception 'Please pay the whole amount due: partial payments are not accepted.' using errcode = '22023';
+  end if;
+  if total < total_due and total < greatest(rules.partial_payment_minimum, 1) then
+    raise exception 'Pay at least the minimum of a partial payment, or the whole amount due.' using errcode = '22023',
+      detail = jsonb_build_object('minimum', greatest(rules.partial_payment_minimum, 1))::text;
+  end if;
+
+  remaining := total;
+  for share in select e from jsonb_array_elements(chosen) e loop
+    share := share || jsonb_build_object('amount', coalesce((share ->> 'asked')::bigint,
+                                                            least(remaining, (share ->> 'amount_due')::bigint)));
+    remaining := remaining - (share ->> 'amount')::bigint;
+    if (share ->> 'amount')::bigint > 0 then
+      shares := shares || jsonb_build_array(share - 'asked' - 'payable' - 'currency');
+    end if;
+  end loop;
+  return jsonb_build_object('currency', chosen -> 0 ->> 'currency', 'amount', total,
+                            'amount_due', total_due, 'shares', shares);
+end
+$$;
+
+revoke all on function public.plan_payment(uuid[], bigint, bigint[]) from public, anon, authenticated, service_role;
+grant execute on function public.plan_payment(uuid[], bigint, bigint[]) to authenticated;
 
 -- functions/portal_activity.sql ---------------------------------------------------------------
 
@@ -1990,14 +2141,19 @@ begin
                'tax_amount', it.tax_amount) order by it.position, it.id)
         from public.invoice_items it
        where it.invoice_id = inv.id), '[]'::jsonb),
+    -- A payment of several invoices is listed on each with this invoice's share of it.
     'payments', coalesce((
       select jsonb_agg(jsonb_build_object(
-               'id', p.id, 'amount', p.amount, 'amount_refunded', p.amount_refunded,
+               'id', p.id, 'amount', coalesce(s.amount, p.amount), 'amount_refunded', p.amount_refunded,
                'currency', p.currency, 'method', p.method, 'status', p.status,
                'reference', p.receipt_number, 'card_brand', p.card_brand, 'card_last4', p.card_last4,
-               'paid_at', p.paid_at) order by p.paid_at, p.id)
+               'paid_at', p.paid_at, 'shared_from', case when s.id is not null then p.amount end)
+               order by p.paid_at, p.id)
         from public.payments p
-       where p.invoice_id = inv.id), '[]'::jsonb),
+        left join public.payment_shares s on s.payment_id = p.id and s.invoice_id = inv.id
+       where s.id is not null
+          or (p.invoice_id = inv.id
+              and not exists (select from public.payment_shares o where o.payment_id = p.id))), '[]'::jsonb),
     -- Money given back, each refund with its own line and document.
     'refunds', coalesce((
       select jsonb_agg(jsonb_build_object(
@@ -2556,12 +2712,12 @@ begin
   -- With record_checkout_payment: whichever of the two comes second sees what the first did.
   perform pg_advisory_xact_lock(hashtext('checkout_session:' || session_id));
   insert into public.checkout_sessions as s (id, invoice_id, client_id, amount, currency, stripe_account, url,
-                                             expires_at, payment_intent_id, status)
+                                             expires_at, payment_intent_id, status, shares)
   values (session_id, (p_session -> 'metadata' ->> 'invoice_id')::uuid,
           (p_session -> 'metadata' ->> 'client_id')::uuid, (p_session ->> 'amount_total')::bigint,
           upper(p_session ->> 'currency'), p_stripe_account, p_session ->> 'url',
           to_timestamp((p_session ->> 'expires_at')::bigint), p_session ->> 'payment_intent',
-          private.checkout_status_from_events(session_id))
+          private.checkout_status_from_events(session_id), private.checkout_shares(p_session -> 'metadata'))
   on conflict (id) do update set updated_at = now()
   returning s.* into saved;
   update public.payments p set flag = 'invoice_mismatch'
@@ -2841,6 +2997,25 @@ create policy "Clients can view their own invoices"
 revoke all on public.outbox from anon, authenticated;
 alter table public.outbox enable row level security;
 
+-- sql/policies/payment_shares.sql -------------------------------------------------------------
+
+/**
+ * payment_shares: a client reads the shares of its own visible invoices. Only the server writes
+ * them (recording a payment that paid several invoices).
+ */
+
+revoke all on public.payment_shares from anon, authenticated;
+grant select on public.payment_shares to authenticated;
+
+alter table public.payment_shares enable row level security;
+
+drop policy if exists "Clients can view the shares of their own invoices" on public.payment_shares;
+create policy "Clients can view the shares of their own invoices"
+  on public.payment_shares for select
+  to authenticated
+  using (client_id = (select private.current_client_id())
+         and invoice_id in (select i.id from public.invoices i));
+
 -- sql/policies/payments.sql -------------------------------------------------------------------
 
 /**
@@ -2921,7 +3096,8 @@ create policy "Clients can view refunds of their own invoices"
 revoke all on public.settings from anon, authenticated;
 grant select (id, business_name, logo_url, brand_primary, brand_accent, contact_email,
               contact_phone, address_line1, address_line2, city, region, postal_code, country,
-              time_zone, default_currency, portal_base_url, tax_id, updated_at)
+              time_zone, default_currency, portal_base_url, tax_id, partial_payments,
+              partial_payment_minimum, updated_at)
   on public.settings to authenticated;
 alter table public.settings enable row level security;
 
