@@ -59,6 +59,17 @@ def payment_method(payment: dict) -> str:
     return (payment.get("method") or "other").replace("_", " ").capitalize()
 
 
+ZERO_TAX_NOTES = {
+    "reverse_charge": "Reverse charge: no tax is charged; the recipient accounts for it.",
+    "exempt": "Exempt from tax: no tax is charged.",
+}
+
+
+def zero_tax_note(reason: str | None) -> str:
+    """What a document says when its tax is zero for a reason (reverse charge, exemption)."""
+    return ZERO_TAX_NOTES.get(reason or "", "")
+
+
 def state_label(state: str) -> str:
     return STATE_LABELS.get(state, state.replace("_", " ").capitalize())
 
@@ -126,3 +137,4 @@ def init_app(app) -> None:
     app.add_template_filter(state_label)
     app.add_template_filter(card_label)
     app.add_template_filter(payment_method)
+    app.add_template_filter(zero_tax_note)

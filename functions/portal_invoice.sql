@@ -24,6 +24,11 @@ begin
     -- Issued documents print the parties and terms frozen when they were sent.
     'terms', coalesce(inv.issued_parties ->> 'terms', inv.terms),
     'parties', inv.issued_parties,
+    'tax_breakdown', private.tax_breakdown(inv.id, null),
+    'zero_tax_reason', inv.zero_tax_reason,
+    -- The accepted quote it came from (RLS: only when the client can see it).
+    'quote', (select jsonb_build_object('id', q.id, 'number', q.number)
+                from public.quotes q where q.id = inv.quote_id),
     'sent_at', inv.sent_at,
     'updated_at', inv.updated_at,
     'items', coalesce((

@@ -1113,6 +1113,33 @@ $$;
 revoke all on function private.start_session(uuid, integer, text, timestamptz) from public, anon, authenticated, service_role;
 grant execute on function private.start_session(uuid, integer, text, timestamptz) to service_role;
 
+-- functions/private.tax_breakdown.sql ---------------------------------------------------------
+
+/**
+ * A document's tax by rate (the taxable amount and the tax at each rate), for documents that
+ * carry several rates. Give the invoice's id or the quote's. Security invoker: the caller's RLS
+ * decides which items it reads.
+ */
+create or replace function private.tax_breakdown(p_invoice_id uuid, p_quote_id uuid) returns jsonb
+language sql
+stable
+security invoker
+set search_path = ''
+as $$
+  select coalesce(jsonb_agg(jsonb_build_object('rate', t.tax_rate, 'taxable', t.taxable, 'tax', t.tax)
+                            order by t.tax_rate), '[]'::jsonb)
+    from (select it.tax_rate, sum(it.amount) as taxable, sum(it.tax_amount) as tax
+            from (select i.tax_rate, i.amount, i.tax_amount from public.invoice_items i
+                   where i.invoice_id = p_invoice_id
+                  union all
+                  select q.tax_rate, q.amount, q.tax_amount from public.quote_items q
+                   where q.quote_id = p_quote_id) it
+           group by it.tax_rate) t
+$$;
+
+revoke all on function private.tax_breakdown(uuid, uuid) from public, anon, authenticated, service_role;
+grant execute on function private.tax_breakdown(uuid, uuid) to authenticated, service_role;
+
 -- functions/private.waiting_for_payment.sql ---------------------------------------------------
 
 /**
@@ -2132,6 +2159,11 @@ begin
     -- Issued documents print the parties and terms frozen when they were sent.
     'terms', coalesce(inv.issued_parties ->> 'terms', inv.terms),
     'parties', inv.issued_parties,
+    'tax_breakdown', private.tax_breakdown(inv.id, null),
+    'zero_tax_reason', inv.zero_tax_reason,
+    -- The accepted quote it came from (RLS: only when the client can see it).
+    'quote', (select jsonb_build_object('id', q.id, 'number', q.number)
+                from public.quotes q where q.id = inv.quote_id),
     'sent_at', inv.sent_at,
     'updated_at', inv.updated_at,
     'items', coalesce((
@@ -2310,6 +2342,11 @@ begin
     -- Issued documents print the parties and terms frozen when they were sent.
     'terms', coalesce(q.issued_parties ->> 'terms', q.terms),
     'parties', q.issued_parties,
+    'tax_breakdown', private.tax_breakdown(null, q.id),
+    'zero_tax_reason', q.zero_tax_reason,
+    -- The invoice accepting it created (RLS: only once it is sent).
+    'invoice', (select jsonb_build_object('id', i.id, 'number', i.number)
+                  from public.invoices i where i.quote_id = q.id),
     'sent_at', q.sent_at,
     'accepted_at', q.accepted_at,
     'accepted_by', q.accepted_by,
