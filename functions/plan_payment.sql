@@ -74,6 +74,13 @@ begin
     raise exception 'That is more than is due on the invoices chosen.' using errcode = '22023',
       detail = jsonb_build_object('amount_due', total_due)::text;
   end if;
+  -- A deposit on an invoice just created from an accepted quote is welcome whatever the rules.
+  if cardinality(p_invoice_ids) = 1 and total = private.deposit_due(p_invoice_ids[1]) then
+    return jsonb_build_object('currency', chosen -> 0 ->> 'currency', 'amount', total, 'amount_due', total_due,
+                              'shares', jsonb_build_array(jsonb_build_object(
+                                'invoice_id', chosen -> 0 -> 'invoice_id', 'number', chosen -> 0 -> 'number',
+                                'amount_due', total_due, 'amount', total)));
+  end if;
   if total < total_due and not rules.partial_payments then
     raise exception 'Please pay the whole amount due: partial payments are not accepted.' using errcode = '22023';
   end if;

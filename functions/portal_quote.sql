@@ -26,7 +26,8 @@ begin
     'tax_breakdown', private.tax_breakdown(null, q.id),
     'zero_tax_reason', q.zero_tax_reason,
     -- The invoice accepting it created (RLS: only once it is sent).
-    'invoice', (select jsonb_build_object('id', i.id, 'number', i.number)
+    'invoice', (select jsonb_build_object('id', i.id, 'number', i.number, 'currency', i.currency,
+                                          'deposit_due', private.deposit_due(i.id))
                   from public.invoices i where i.quote_id = q.id),
     'sent_at', q.sent_at,
     'accepted_at', q.accepted_at,

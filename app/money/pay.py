@@ -5,12 +5,13 @@ from decimal import Decimal, InvalidOperation
 
 import stripe
 from babel.numbers import get_currency_precision
-from flask import abort, current_app, flash, redirect, render_template, request
+from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask_wtf import FlaskForm
 
 from app.auth.session import call_as_client as call
 from app.auth.session import login_required
 from app.data import InvalidInput, NotFound
+from app.formatting import plain_amount
 from app.money import bp
 from app.payments import gateway
 from app.payments.plan_checkout import open_plan_checkout
@@ -31,6 +32,16 @@ def minor_units(text: str, currency: str) -> int | None:
     if units != units.to_integral_value() or not 0 < units < 10**15:
         raise InvalidInput(BAD_AMOUNT)
     return int(units)
+
+
+def deposit_payment_url(quote_id) -> str | None:
+    """Where a client who has just accepted a quote pays its deposit (the pay page, the amount
+    filled in), when the settings ask for one and online payment is on."""
+    invoice = call("portal_quote", p_quote_id=str(quote_id)).get("invoice") or {}
+    if not invoice.get("deposit_due") or not gateway.payments_enabled(current_app.config):
+        return None
+    return url_for("money.pay", invoice=invoice["id"],
+                   amount=plain_amount(invoice["deposit_due"], invoice["currency"]))
 
 
 def unpaid_invoices() -> list[dict]:

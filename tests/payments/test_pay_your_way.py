@@ -188,3 +188,40 @@ def test_two_tabs_paying_overlapping_sets_never_overpay_unrecorded(app, account,
     # tab's share, and that payment is flagged for the business.
     assert payments == [(50000, None), (30000, "overpayment")]
     assert paid == (80000, 60000)
+
+
+@pytest.fixture
+def deposits(database_url):
+    """Accepting a quote creates its invoice, sent, and asks a 30 % deposit (partial payments off)."""
+    with psycopg.connect(database_url, autocommit=True) as conn:
+        conn.execute("update public.settings"
+                     " set quote_acceptance_creates = 'sent', quote_deposit_percent = 30")
+    yield
+    with psycopg.connect(database_url, autocommit=True) as conn:
+        conn.execute("update public.settings"
+                     " set quote_acceptance_creates = 'nothing', quote_deposit_percent = 0")
+
+
+def test_a_deposit_is_paid_through_checkout_right_after_accepting(app, account, deposits, database_url):
+    client, _ = account()
+    with psycopg.connect(database_url, autocommit=True) as conn:
+        quote_id = conn.execute(
+            "insert into public.quotes (client_id, number, status) select c.id, %s, 'sent'"
+            " from public.clients c where c.name = 'Pat Payer' order by c.created_at desc limit 1"
+            " returning id::text", (f"QD-{uuid.uuid4().hex[:6]}",)).fetchone()[0]
+        conn.execute("insert into public.quote_items (quote_id, description, unit_price)"
+                     " values (%s, 'Garden design', 123456)", (quote_id,))
+    form = client.get(f"/quotes/{quote_id}/accept")
+    accepted = client.post(f"/quotes/{quote_id}/accept",
+                           data={"signer_name": "Pat Payer", "csrf_token": csrf_token(form.data)})
+    assert accepted.status_code == 303 and accepted.location.startswith("/pay?invoice=")
+    assert "amount=370.37" in accepted.location  # 30 % of $1,234.56, rounded up to the cent
+    page = client.get(accepted.location).get_data(as_text=True)
+    assert 'value="370.37"' in page
+    invoice_id = re.search(r"invoice=([0-9a-f-]{36})", accepted.location).group(1)
+    response = submit(client, [invoice_id], amount="370.37")
+    assert session_of(app, response.headers["Location"])["amount_total"] == 37037
+    pay_on_stripe(client, response)
+    assert due(database_url, [invoice_id]) == [123456 - 37037]
+    # The deposit is the only smaller amount allowed while partial payments are off.
+    assert submit(client, [invoice_id], amount="100").status_code == 400

@@ -422,6 +422,28 @@ revoke all on function private.decide_quote(uuid, public.quote_status, text, tex
   from public, anon, authenticated, service_role;
 grant execute on function private.decide_quote(uuid, public.quote_status, text, text) to authenticated;
 
+-- functions/private.deposit_due.sql -----------------------------------------------------------
+
+/**
+ * The deposit a client may pay on an invoice created by accepting a quote: the settings'
+ * percentage of its total, rounded up to the minor unit, while nothing has been paid on it;
+ * null otherwise. Security invoker: the caller's RLS decides whether it sees the invoice.
+ */
+create or replace function private.deposit_due(p_invoice_id uuid) returns bigint
+language sql
+stable
+security invoker
+set search_path = ''
+as $$
+  select ceil(i.total * s.quote_deposit_percent / 100)::bigint
+    from public.invoices i cross join public.settings s
+   where i.id = p_invoice_id and i.quote_id is not null and i.status = 'sent'
+     and i.amount_paid = 0 and s.quote_deposit_percent > 0 and i.total > 0
+$$;
+
+revoke all on function private.deposit_due(uuid) from public, anon, authenticated, service_role;
+grant execute on function private.deposit_due(uuid) to authenticated, service_role;
+
 -- functions/private.duration_words.sql --------------------------------------------------------
 
 /** A number of minutes as people say it in messages and emails: "2 hours", "1 day", "45 minutes". */
@@ -1898,6 +1920,13 @@ begin
     raise exception 'That is more than is due on the invoices chosen.' using errcode = '22023',
       detail = jsonb_build_object('amount_due', total_due)::text;
   end if;
+  -- A deposit on an invoice just created from an accepted quote is welcome whatever the rules.
+  if cardinality(p_invoice_ids) = 1 and total = private.deposit_due(p_invoice_ids[1]) then
+    return jsonb_build_object('currency', chosen -> 0 ->> 'currency', 'amount', total, 'amount_due', total_due,
+                              'shares', jsonb_build_array(jsonb_build_object(
+                                'invoice_id', chosen -> 0 -> 'invoice_id', 'number', chosen -> 0 -> 'number',
+                                'amount_due', total_due, 'amount', total)));
+  end if;
   if total < total_due and not rules.partial_payments then
     raise exception 'Please pay the whole amount due: partial payments are not accepted.' using errcode = '22023';
   end if;
@@ -2345,7 +2374,8 @@ begin
     'tax_breakdown', private.tax_breakdown(null, q.id),
     'zero_tax_reason', q.zero_tax_reason,
     -- The invoice accepting it created (RLS: only once it is sent).
-    'invoice', (select jsonb_build_object('id', i.id, 'number', i.number)
+    'invoice', (select jsonb_build_object('id', i.id, 'number', i.number, 'currency', i.currency,
+                                          'deposit_due', private.deposit_due(i.id))
                   from public.invoices i where i.quote_id = q.id),
     'sent_at', q.sent_at,
     'accepted_at', q.accepted_at,
@@ -3134,7 +3164,7 @@ revoke all on public.settings from anon, authenticated;
 grant select (id, business_name, logo_url, brand_primary, brand_accent, contact_email,
               contact_phone, address_line1, address_line2, city, region, postal_code, country,
               time_zone, default_currency, portal_base_url, tax_id, partial_payments,
-              partial_payment_minimum, updated_at)
+              partial_payment_minimum, quote_deposit_percent, updated_at)
   on public.settings to authenticated;
 alter table public.settings enable row level security;
 
