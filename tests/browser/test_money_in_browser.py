@@ -40,11 +40,9 @@ def payer(page, demo_database_url):
 
 @pytest.fixture
 def partial_payments(demo_database_url):
+    """The demo's rules (supabase/seed.sql), whatever an earlier test left."""
     with psycopg.connect(demo_database_url, autocommit=True) as conn:
         conn.execute("update public.settings set partial_payments = true, partial_payment_minimum = 5000")
-    yield
-    with psycopg.connect(demo_database_url, autocommit=True) as conn:
-        conn.execute("update public.settings set partial_payments = false, partial_payment_minimum = 0")
 
 
 def checked(page):
