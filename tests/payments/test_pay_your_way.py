@@ -4,12 +4,15 @@ as the client chooses, each invoice's history showing its share; two tabs paying
 sets never overpay beyond what is recorded and flagged."""
 
 import re
+import threading
 import uuid
 from urllib.parse import urlsplit
 
+import httpx
 import psycopg
 import pytest
 
+from tests.payments.conftest import sign
 from tests.payments.test_checkout import session_of
 from tests.signin import csrf_token, sign_in
 
@@ -225,3 +228,39 @@ def test_a_deposit_is_paid_through_checkout_right_after_accepting(app, account, 
     assert due(database_url, [invoice_id]) == [123456 - 37037]
     # The deposit is the only smaller amount allowed while partial payments are off.
     assert submit(client, [invoice_id], amount="100").status_code == 400
+
+
+def test_overlapping_payments_arriving_at_once_are_all_recorded_and_the_excess_flagged(
+        app, account, live_server, database_url):
+    client, (x, y, z) = account(30000, 20000, 10000)
+    tabs = [submit(client, pair) for pair in ([x, y], [y, z], [x, z])]
+    deliveries = []
+    for tab in tabs:
+        session = session_of(app, tab.headers["Location"])
+        session.update(status="complete", payment_status="paid")
+        deliveries.append(sign(app, "checkout.session.completed", session))
+    start, answers = threading.Barrier(len(deliveries)), []
+
+    def deliver_now(signed):
+        payload, header = signed
+        start.wait()
+        answers.append(httpx.post(f"{live_server}/stripe/webhook", content=payload,
+                                  headers={"Stripe-Signature": header}).status_code)
+
+    threads = [threading.Thread(target=deliver_now, args=(signed,)) for signed in deliveries]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert answers == [200, 200, 200]  # no deadlock, nothing for Stripe to retry
+    with psycopg.connect(database_url) as conn:
+        flags = sorted((flag or "") for (flag,) in conn.execute(
+            "select p.flag from public.payments p where p.invoice_id = any(%s::uuid[])", ([x, y, z],)))
+        paid, total, recorded = conn.execute(
+            "select sum(i.amount_paid), sum(i.total), (select sum(p.amount) from public.payments p"
+            " where p.invoice_id = any(%s::uuid[])) from public.invoices i where i.id = any(%s::uuid[])",
+            ([x, y, z], [x, y, z])).fetchone()
+    assert due(database_url, [x, y, z]) == [0, 0, 0]
+    # Every payment is recorded and counted; what went beyond the invoices is flagged.
+    assert recorded == 50000 + 30000 + 40000 and paid == recorded and total == 60000
+    assert flags[0] == "" and set(flags[1:]) == {"overpayment"}
