@@ -132,3 +132,28 @@ def test_the_confirmation_email_can_attach_the_receipt_pdf(app, invoice_factory,
     with app.app_context():
         text = pdf_text(receipt_pdf_for_payment(payment_id))
     assert number in text and "$25.00" in text and "Remaining due after this payment $75.00" in text
+
+
+def test_what_remains_counts_only_this_invoices_share_of_an_earlier_combined_payment(
+        signed_in_payer, database_url):
+    client, invoice = signed_in_payer(amount=10000)
+    with psycopg.connect(database_url, autocommit=True) as conn:
+        other = conn.execute(
+            "insert into public.invoices (client_id, number, status, currency) values (%s, %s, 'sent', 'USD')"
+            " returning id", (invoice["client_id"], f"PAY-O{invoice['invoice_id'][:6]}")).fetchone()[0]
+        conn.execute("insert into public.invoice_items (invoice_id, description, unit_price)"
+                     " values (%s, 'Other work', 50000)", (other,))
+        with conn.transaction():  # one payment of $400: $300 to the other invoice, $100 to this one
+            shared = conn.execute(
+                "insert into public.payments (invoice_id, amount, currency, method, paid_at)"
+                " values (%s, 40000, 'USD', 'card', now() - interval '1 hour') returning id",
+                (other,)).fetchone()[0]
+            conn.execute("insert into public.payment_shares (payment_id, invoice_id, position, amount)"
+                         " values (%s, %s, 1, 30000), (%s, %s, 2, 10000)",
+                         (shared, other, shared, invoice["invoice_id"]))
+        conn.execute("insert into public.payments (invoice_id, amount, currency, method)"
+                     " values (%s, 5000, 'USD', 'cash')", (other,))
+    _, (cash, _) = receipts_on_the_invoice(client, {"invoice_id": other})  # the share, then the cash
+    page, pdf = receipt_texts(client, cash)
+    for text in (page, pdf):
+        assert re.search(r"Remaining due after this payment \$150\.00", text), text

@@ -1804,8 +1804,13 @@ begin
     -- What was left to pay once this payment (and the ones before it) counted: a receipt says
     -- the same thing whenever it is printed. Refunds are their own documents.
     'remaining_due', greatest(inv.total - (
-      select coalesce(sum(p.amount), 0) from public.payments p
-       where p.invoice_id = inv.id
+      select coalesce(sum(coalesce(s.amount, p.amount)), 0)
+        from public.payments p
+        -- A payment of several invoices counts here with this invoice's share only.
+        left join public.payment_shares s on s.payment_id = p.id and s.invoice_id = inv.id
+       where (s.id is not null
+              or (p.invoice_id = inv.id
+                  and not exists (select from public.payment_shares o where o.payment_id = p.id)))
          and p.status in ('succeeded', 'partially_refunded', 'refunded')
          and (p.flag is null or p.flag = 'overpayment')
          and (p.paid_at, p.id) <= (pay.paid_at, pay.id)), 0),
