@@ -16,6 +16,7 @@ from tests.payments.conftest import sign
 from tests.payments.test_checkout import session_of
 from tests.signin import csrf_token, sign_in
 
+pytestmark = pytest.mark.usefixtures("sends_queued_email")
 
 @pytest.fixture
 def partial_payments(database_url):

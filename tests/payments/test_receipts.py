@@ -18,6 +18,8 @@ from tests.signin import csrf_token, sign_in
 RECEIPT_LINK = re.compile(r'href="(/receipts/[0-9a-f-]{36})">(R-\d{6})</a>')
 
 
+pytestmark = pytest.mark.usefixtures("sends_queued_email")
+
 @pytest.fixture
 def signed_in_payer(app, invoice_factory):
     def make(**invoice_args):
