@@ -65,7 +65,8 @@ class FakeSupabase:
             return self.rpc(route.removeprefix("/rest/v1/rpc/"), body or {})
         handler = {"/auth/v1/admin/users": self.admin_create_user, "/auth/v1/otp": self.otp,
                    "/auth/v1/verify": self.verify, "/auth/v1/token": self.token,
-                   "/auth/v1/logout": self.logout}.get(route)
+                   "/auth/v1/logout": self.logout, "/auth/v1/health": self.auth_health,
+                   "/rest/v1/": self.rest_root}.get(route)
         if handler is None:
             return 404, {"code": "PGRST202", "message": f"no route {route}", "details": None, "hint": None}
         return handler(body or {}, headers, query)
@@ -106,6 +107,15 @@ class FakeSupabase:
         return 404, {"code": "PGRST202", "message": f"no function {function}", "details": None, "hint": None}
 
     # --- GoTrue -----------------------------------------------------------------------------
+
+    def auth_health(self, body, headers, query):
+        # GoTrue's api.go HealthCheck: its version, name and description.
+        return 200, {"version": "v2.177.0", "name": "GoTrue",
+                     "description": "GoTrue is a user registration and authentication API"}
+
+    def rest_root(self, body, headers, query):
+        # PostgREST's root: the OpenAPI description of the exposed schema.
+        return 200, {"swagger": "2.0", "info": {"title": "PostgREST API"}, "paths": {}}
 
     def admin_create_user(self, body, headers, query):
         if headers.get("authorization") != f"Bearer {SERVICE_KEY}":
