@@ -47,12 +47,8 @@ def create_app(test_config: dict | None = None) -> Flask:
         from app.payments import bp as payments_bp
 
         app.register_blueprint(payments_bp)
-    if gateway.uses_double(app.config):
-        from app.payments.double import bp as stripe_double_bp
-
-        app.register_blueprint(stripe_double_bp)
     if app.config["PORTAL_ENV"] != "production":
-        from app.dev import bp as dev_bp
+        from app import dev
 
-        app.register_blueprint(dev_bp)
+        dev.init_app(app)
     return app
