@@ -53,6 +53,8 @@ class FakeSupabase:
         self.issued = []  # every access token handed out, oldest first
         # route -> [(status, error code)]: the next answers on that route fail like this.
         self.failures = {}
+        self.business = {"name": "Supa Studio", "brand_primary": "#123456", "brand_accent": "#654321",
+                         "updated_at": None}  # what business_profile() answers
 
     # --- the HTTP double's entry point -----------------------------------------------------
 
@@ -99,8 +101,7 @@ class FakeSupabase:
         if function == "client_has_portal_access":
             return 200, self.allowed
         if function == "business_profile":
-            return 200, {"name": "Supa Studio", "brand_primary": "#123456", "brand_accent": "#654321",
-                         "updated_at": None}
+            return 200, self.business
         if function == "portal_dashboard":
             return 200, {"client": {"name": "Ada"}, "outstanding": [], "invoices": [], "quotes": [],
                          "activity": []}
