@@ -21,7 +21,7 @@ import psycopg
 
 from app.config import PROJECT_ROOT
 from app.db.generate import SUFFIX as GENERATED
-from app.db.migrate import MIGRATION_NAME, function_files, policy_files
+from app.db.migrate import FUNCTION_REVOKE, MIGRATION_NAME, function_files, policy_files
 
 API_ROLES = ("anon", "authenticated", "service_role")
 SERVICE_TABLE_PRIVILEGES = {"SELECT", "INSERT", "UPDATE", "DELETE"}
@@ -33,8 +33,6 @@ TABLE_GRANT = re.compile(r"grant\s+(?P<privileges>[^;]*?)\s+on\s+(?:table\s+)?"
                          r"(?P<table>(?:public|private)\.\w+)\s+to\s+(?P<roles>[\w\s,]+);", re.IGNORECASE)
 FUNCTION_GRANT = re.compile(r"grant\s+execute\s+on\s+function\s+(?P<functions>.*?)"
                             r"\s+to\s+(?P<roles>[\w\s,]+);", re.IGNORECASE | re.DOTALL)
-FUNCTION_REVOKE = re.compile(r"revoke\s+all\s+on\s+function\s+(?P<signature>[\w.]+\(.*?\))\s+from",
-                             re.IGNORECASE | re.DOTALL)
 FUNCTION_CREATE = re.compile(r"create\s+(?:or\s+replace\s+)?function\s+"
                              r"(?P<name>(?:public|private)\.\w+)\s*\(", re.IGNORECASE)
 PRIVILEGE = re.compile(r"(\w+)\s*(?:\(([^)]*)\))?")

@@ -30,6 +30,11 @@ create table if not exists supabase_migrations.schema_migrations (
 # The Supabase CLI's own pattern; it skips other files in the folder, and so do we.
 MIGRATION_NAME = re.compile(r"^([0-9]+)_(.*)\.sql$")
 
+# A function file's `revoke all on function <signature> from ...` line: its signature as the
+# catalog can resolve it (the create statement's, with names and defaults, cannot be compared).
+FUNCTION_REVOKE = re.compile(r"revoke\s+all\s+on\s+function\s+(?P<signature>[\w.]+\(.*?\))\s+from",
+                             re.IGNORECASE | re.DOTALL)
+
 # Serialises concurrent runs on one database (two deploys, two test processes).
 LOCK_KEY = 7_214_550_391
 
