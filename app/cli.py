@@ -120,7 +120,10 @@ def cmd_worker(args) -> int:
 
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
     # Production (and Supabase mode) name their database themselves: never a throwaway cluster.
-    configured = os.environ.get("PORTAL_ENV") == "production" or os.environ.get("SUPABASE_URL")
+    from app import choose_mode
+
+    configured = (os.environ.get("PORTAL_ENV") == "production"
+                  or choose_mode(os.environ) == "supabase")
     try:
         run_forever(create_app({} if configured else {"DATABASE_URL": local_database_url()}),
                     interval=args.interval)

@@ -1,11 +1,9 @@
 """Sending email: over SMTP when configured, else into a local Maildir that /dev/mailbox shows
 (development only: production refuses to start without SMTP)."""
 
-import mailbox
 import smtplib
 from email.message import EmailMessage
 from email.utils import formatdate, make_msgid
-from pathlib import Path
 
 
 def build_message(sender: str, to: str, subject: str, text: str, html: str | None = None,
@@ -38,12 +36,7 @@ def send_email(config, to: str, subject: str, text: str, html: str | None = None
         return
     if config.get("PORTAL_ENV") == "production":
         raise RuntimeError("SMTP_HOST must be set in production")
+    from app.dev.mailbox import local_mailbox  # development only: never loaded in production
+
     local_mailbox(config).add(message)
 
-
-def local_mailbox(config) -> mailbox.Maildir:
-    folder = Path(config["MAILBOX_DIR"])
-    # Maildir(create=True) skips an existing empty folder; its three subfolders must exist.
-    for part in ("tmp", "new", "cur"):
-        (folder / part).mkdir(parents=True, exist_ok=True)
-    return mailbox.Maildir(folder, create=False)

@@ -1,6 +1,6 @@
 """Magic links in plain-Postgres mode: the project's own, with Supabase Auth's semantics.
 
-The database functions (issue_login_link, consume_login_link, consume_login_code,
+The database functions (issue_login_link, consume_login,
 touch_session, revoke_session) do the deciding; this module makes the secrets, sends the email
 (from the worker: see app/auth/link_requests.py) and issues the JWT that the portal functions'
 RLS reads.
@@ -37,13 +37,13 @@ class PostgresAuth:
 
     def verify_link(self, token_hash: str, user_agent: str | None) -> dict:
         return self._session_from(self.data.call_as_service(
-            "consume_login_link", p_token_hash=tokens.hash_link_token(token_hash),
+            "consume_login", p_token_hash=tokens.hash_link_token(token_hash),
             p_session_lifetime_seconds=self.config["SESSION_LIFETIME_SECONDS"],
             p_user_agent=user_agent, p_now=datetime.now(UTC)))
 
     def verify_code(self, email: str, code: str, user_agent: str | None) -> dict:
         return self._session_from(self.data.call_as_service(
-            "consume_login_code", p_email=email,
+            "consume_login", p_email=email,
             p_code_hash=tokens.hash_code(self.config["SECRET_KEY"], email, code),
             p_session_lifetime_seconds=self.config["SESSION_LIFETIME_SECONDS"],
             p_user_agent=user_agent, p_now=datetime.now(UTC)))

@@ -9,19 +9,25 @@ from app.auth.base import ENDED, SessionEnded
 from app.data import get_data
 
 
+def init_app(app) -> None:
+    """Attaches the sign-in backend of the app's mode (chosen once, in create_app)."""
+    if "portal_data" not in app.extensions:
+        return  # no database configured: get_backend says so when asked
+    if app.config["PORTAL_MODE"] == "supabase":
+        from app.auth.supabase_backend import SupabaseAuth
+
+        app.extensions["portal_auth"] = SupabaseAuth(get_data(app), app.config)
+    else:
+        from app.auth.postgres_backend import PostgresAuth
+
+        app.extensions["portal_auth"] = PostgresAuth(get_data(app), app.config)
+
+
 def get_backend(app):
-    backend = app.extensions.get("portal_auth")
-    if backend is None:
-        if app.config.get("SUPABASE_URL"):
-            from app.auth.supabase_backend import SupabaseAuth
-
-            backend = SupabaseAuth(get_data(app), app.config)
-        else:
-            from app.auth.postgres_backend import PostgresAuth
-
-            backend = PostgresAuth(get_data(app), app.config)
-        app.extensions["portal_auth"] = backend
-    return backend
+    """The backend init_app attached."""
+    if "portal_auth" not in app.extensions:
+        get_data(app)  # raises, saying which settings are missing
+    return app.extensions["portal_auth"]
 
 
 def start_session(stored: dict) -> None:

@@ -3,7 +3,10 @@ Supabase CLI (`db reset`, `start`, `db push` apply only supabase/migrations/ and
 
 The repeatable files stay the source: `portal db migrate` re-applies them on every run. When they
 change, this writes a new migration holding all of them, in the order migrate applies them, so a
-CLI deployment ends with the same functions, grants and policies. A test fails while the newest
+CLI deployment ends with the same functions, grants and policies. It first drops the functions
+an earlier generated migration created that no file defines any more (a deleted file, an old
+signature), as `portal db migrate` does; one that something still uses makes the CLI stop there
+and say so. A test fails while the newest
 generated migration differs from what the files would give now (tests/test_generated_migration.py).
 """
 
@@ -11,7 +14,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from app.config import PROJECT_ROOT
-from app.db.migrate import MIGRATION_NAME, function_files, policy_files
+from app.db.migrate import FUNCTION_REVOKE, MIGRATION_NAME, function_files, policy_files
 
 SUFFIX = "apply_functions_and_policies"
 HEADER = """\
@@ -24,9 +27,26 @@ def migrations_dir(root: Path) -> Path:
     return root / "supabase" / "migrations"
 
 
+def signatures(texts) -> set[str]:
+    """The functions these SQL texts define, by their `revoke all` lines, spaced one way."""
+    return {" ".join(m["signature"].split()) for text in texts for m in FUNCTION_REVOKE.finditer(text)}
+
+
+def dropped_functions(root: Path) -> list[str]:
+    """What earlier generated migrations created and no function file defines any more."""
+    generated = [path.read_text() for _, path in versions(root) if path.stem.endswith("_" + SUFFIX)]
+    return sorted(signatures(generated) - signatures(p.read_text() for p in function_files(root)))
+
+
 def render(root: Path = PROJECT_ROOT) -> str:
-    """Every function file (private helpers first), then every policy file, each under its name."""
+    """The dropped functions, every function file (private helpers first), then every policy
+    file, each under its name."""
     parts = [HEADER]
+    dropped = dropped_functions(root)
+    if dropped:
+        # Not cascade: whatever still uses one must be changed by a migration first.
+        parts.append("\n-- functions no file defines any more\n\n")
+        parts += [f"drop function if exists {signature};\n" for signature in dropped]
     for path in function_files(root) + policy_files(root):
         name = str(path.relative_to(root))
         parts.append(f"\n-- {name} {'-' * max(3, 92 - len(name))}\n\n")

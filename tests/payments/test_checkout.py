@@ -35,7 +35,7 @@ def press_proceed(client, invoice):
 
 
 def session_of(app, url):
-    from app.payments.double import load_session
+    from app.dev.stripe_double import load_session
 
     session_id = re.search(r"/_stripe/pay/(cs_test_\w+)", url).group(1)
     with app.app_context():

@@ -1,10 +1,22 @@
+"""The local mailbox (development only): emails land in a Maildir instead of going over SMTP,
+and /dev/mailbox shows them."""
+
 from email import policy
 from email.parser import BytesParser
+from mailbox import Maildir
+from pathlib import Path
 
-from flask import abort, current_app, render_template
+from flask import Blueprint, abort, current_app, render_template
 
-from app.dev import bp
-from app.mail import local_mailbox
+bp = Blueprint("dev", __name__, url_prefix="/dev")
+
+
+def local_mailbox(config) -> Maildir:
+    folder = Path(config["MAILBOX_DIR"])
+    # Maildir(create=True) skips an existing empty folder; its three subfolders must exist.
+    for part in ("tmp", "new", "cur"):
+        (folder / part).mkdir(parents=True, exist_ok=True)
+    return Maildir(folder, create=False)
 
 
 def read_messages():
