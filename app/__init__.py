@@ -3,7 +3,7 @@
 from flask import Flask
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from app import branding, config, data, errors, formatting, security
+from app import branding, config, data, errors, formatting, i18n, security
 from app.auth import session
 
 
@@ -28,6 +28,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.config["PORTAL_MODE"] = choose_mode(app.config)
     data.init_app(app)
     session.init_app(app)
+    i18n.init_app(app)
     security.init_app(app)
     errors.init_app(app)
     branding.init_app(app)
