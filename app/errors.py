@@ -27,6 +27,8 @@ def render_error(status: int, message: str | None = None):
     # the last known profile, and the navigation only when the session was already checked.
     g.setdefault("business", last_known_business())
     g.setdefault("identity", None)
+    if g.pop("session_unchecked", False):
+        g.identity = None  # claimed by the cookie, never checked: the page's call failed
     return render_template("error.html", status=status, message=message), status
 
 
