@@ -73,6 +73,7 @@ def init_app(app) -> None:
     @app.context_processor
     def layout():
         return {"business": business, "navigation": navigation,
-                "signed_in": lambda: current_identity() is not None,
+                "signed_in": lambda: (not g.get("layout_signed_out")
+                                      and current_identity() is not None),
                 # Buttons for features that a later part of the app provides appear with it.
                 "has_endpoint": lambda endpoint: endpoint in current_app.view_functions}
