@@ -57,19 +57,37 @@ class PostgresAuth:
             session_id=result["session_id"], lifetime_seconds=self.config["SESSION_LIFETIME_SECONDS"])
         return {"mode": "postgres", "access_token": token}
 
-    def resume(self, stored: dict) -> Resumed:
+    # The session check can ride along with the page's first database call (one round trip):
+    # see app/auth/session.py.
+    defers_session_check = True
+
+    def claimed(self, stored: dict) -> ClientIdentity:
+        """The identity the cookie claims, verified without the database (signature, expiry):
+        the session row still has to be checked before anything is shown."""
         try:
             claims = jwt_tokens.verify_access_token(self.config["JWT_SECRET"], stored["access_token"])
         except jwt.ExpiredSignatureError as error:
             raise SessionEnded("expired") from error
         except (jwt.InvalidTokenError, KeyError) as error:
             raise SessionEnded("revoked") from error
+        return ClientIdentity(stored["access_token"], claims)
+
+    def call_checking_session(self, identity: ClientIdentity, calls: list[tuple[str, dict]]):
+        """The session check and the calls in one round trip: the profile version, the results."""
+        state, results = self.data.call_checking_session(
+            identity, self.config["SESSION_IDLE_SECONDS"], datetime.now(UTC), calls)
+        if state["status"] != "active":
+            raise SessionEnded(state["status"])
+        return state.get("profile_version"), results
+
+    def resume(self, stored: dict) -> Resumed:
+        identity = self.claimed(stored)
         state = self.data.call_as_service(
-            "touch_session", p_session_id=claims["session_id"],
+            "touch_session", p_session_id=identity.claims["session_id"],
             p_idle_seconds=self.config["SESSION_IDLE_SECONDS"], p_now=datetime.now(UTC))
         if state["status"] != "active":
             raise SessionEnded(state["status"])
-        return Resumed(ClientIdentity(stored["access_token"], claims), stored)
+        return Resumed(identity, stored)
 
     def sign_out(self, stored: dict) -> None:
         try:

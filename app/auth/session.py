@@ -37,37 +37,86 @@ def start_session(stored: dict) -> None:
     session.permanent = False
 
 
-def current_identity():
-    """The signed-in client's identity, or None (with g.session_ended saying why)."""
+def _claimed_identity():
+    """The identity of this request as far as it is known without a round trip of its own:
+    checked (Supabase mode, or Postgres mode once the session check ran) or only claimed
+    (Postgres mode: the signed cookie, whose session the page's first call checks)."""
     if "identity" not in g:
-        g.identity, g.session_ended = None, None
+        g.identity, g.session_ended, g.session_unchecked = None, None, False
         stored = session.get("auth")
         if stored:
+            backend = get_backend(current_app)
             try:
-                resumed = get_backend(current_app).resume(stored)
+                if getattr(backend, "defers_session_check", False):
+                    g.identity, g.session_unchecked = backend.claimed(stored), True
+                else:
+                    resumed = backend.resume(stored)
+                    g.identity = resumed.identity
+                    if resumed.stored != stored:
+                        session["auth"] = resumed.stored
             except SessionEnded as ended:
-                session.pop("auth", None)
-                g.session_ended = ended.reason
-            else:
-                g.identity = resumed.identity
-                if resumed.stored != stored:
-                    session["auth"] = resumed.stored
+                _end_session(ended.reason)
+    return g.identity
+
+
+def _end_session(reason: str) -> None:
+    session.pop("auth", None)
+    g.identity, g.session_ended, g.session_unchecked = None, reason, False
+
+
+def current_identity():
+    """The signed-in client's identity, or None (with g.session_ended saying why). Always a
+    checked session: when no call has checked it yet, this costs the check's round trip."""
+    _claimed_identity()
+    if g.get("session_unchecked"):
+        try:
+            get_backend(current_app).resume(session["auth"])
+        except SessionEnded as ended:
+            _end_session(ended.reason)
+        else:
+            g.session_unchecked = False
     return g.identity
 
 
 def call_as_client(function: str, **args):
     """A database function, called with the signed-in client's identity: RLS decides."""
-    return get_data(current_app).call_as_client(current_identity(), function, **args)
+    return call_together((function, args))[0]
+
+
+def call_together(*calls: tuple[str, dict]) -> list:
+    """Several functions as the signed-in client, in order; all or none take effect in
+    Postgres mode, where the request's first call also checks the session in the same round
+    trip. An ended session raises SessionEnded, which login_required turns into the sign-in
+    page."""
+    identity = _claimed_identity()
+    if g.get("session_unchecked"):
+        try:
+            g.profile_version, results = get_backend(current_app).call_checking_session(
+                identity, list(calls))
+        except SessionEnded as ended:
+            _end_session(ended.reason)
+            raise
+        g.session_unchecked = False
+        return results
+    data = get_data(current_app)
+    return [data.call_as_client(identity, function, **args) for function, args in calls]
 
 
 def login_required(view):
     @wraps(view)
     def wrapped(*args, **kwargs):
-        if current_identity() is None:
-            if g.session_ended:
-                flash(ENDED[g.session_ended], "info")
-            return redirect(url_for("auth.login", next=request.full_path.rstrip("?")))
-        return view(*args, **kwargs)
+        if _claimed_identity() is not None:
+            try:
+                response = view(*args, **kwargs)
+            except SessionEnded:
+                pass  # the page's first call found the session ended: nothing is shown
+            else:
+                # A view that made no database call has not checked the session yet.
+                if current_identity() is not None:
+                    return response
+        if g.session_ended:
+            flash(ENDED[g.session_ended], "info")
+        return redirect(url_for("auth.login", next=request.full_path.rstrip("?")))
 
     return wrapped
 

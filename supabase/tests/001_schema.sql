@@ -222,7 +222,9 @@ select is_empty($$ select p.oid::regprocedure from pg_proc p
                       and has_function_privilege('authenticated', p.oid, 'EXECUTE')
                       and p.proname not in ('current_client_id', 'business_today', 'record_first_view',
                                             'link_slots', 'book_for_current_client',
-                                            'cancel_for_current_client', 'decide_quote') $$,
+                                            'cancel_for_current_client', 'decide_quote',
+                                            -- the caller's own session, its own counters
+                                            'touch_current_session', 'my_document_counts') $$,
   'Clients can execute only the reviewed security definer helpers (each checks who is asking)');
 select ok(not has_function_privilege('authenticated',
             'private.record_activity(uuid, public.activity_kind, text, uuid, text, jsonb)', 'EXECUTE'),
