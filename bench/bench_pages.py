@@ -80,8 +80,9 @@ def session_cookies(url: str, emails: list[str]) -> list[str]:
             conn.execute("set role service_role")
             conn.execute("select public.issue_login_link(%s, %s, %s)",
                          (email, token_hash, token_hash))
-            signed = conn.execute("select public.consume_login_link(%s, 28800, 'bench', %s)",
-                                  (token_hash, datetime.now(UTC))).fetchone()[0]
+            signed = conn.execute(
+                "select public.consume_login(p_token_hash => %s, p_session_lifetime_seconds => 28800,"
+                " p_user_agent => 'bench', p_now => %s)", (token_hash, datetime.now(UTC))).fetchone()[0]
             conn.execute("reset role")
             access = jwt_tokens.issue_access_token(
                 JWT_SECRET, client_id=signed["client_id"], email=signed["email"],

@@ -71,7 +71,9 @@ def test_a_deleted_function_file_is_dropped_first(project):
 
 
 def test_only_the_functions_no_file_defines_are_dropped(project):
-    """Today: the two sign-in functions that consume_login replaced."""
+    """Once generated, a deleted file's function (and nothing else) is dropped by the next one;
+    functions that migrations themselves define (triggers, helpers) are never dropped."""
+    generate(project)
+    (project / "functions" / "portal_profile.sql").unlink()
     head = render(project).split("\n-- functions/")[0]
-    assert re.findall(r"drop function if exists (\S+)\(", head) == [
-        "public.consume_login_code", "public.consume_login_link"]
+    assert re.findall(r"drop function if exists (\S+)\(", head) == ["public.portal_profile"]

@@ -12,7 +12,7 @@ import jwt
 
 from app.auth import jwt_tokens, tokens
 from app.auth.base import Resumed, SessionEnded, SignInRefused
-from app.data import ClientIdentity
+from app.data import ClientIdentity, DataError
 from app.mail import send_email
 
 
@@ -74,8 +74,15 @@ class PostgresAuth:
 
     def call_checking_session(self, identity: ClientIdentity, calls: list[tuple[str, dict]]):
         """The session check and the calls in one round trip: the profile version, the results."""
-        state, results = self.data.call_checking_session(
-            identity, self.config["SESSION_IDLE_SECONDS"], datetime.now(UTC), calls)
+        try:
+            state, results = self.data.call_checking_session(
+                identity, self.config["SESSION_IDLE_SECONDS"], datetime.now(UTC), calls)
+        except DataError as error:
+            state = getattr(error, "session_state", None)
+            if state and state["status"] != "active":
+                raise SessionEnded(state["status"]) from error
+            error.session_live = bool(state)
+            raise
         if state["status"] != "active":
             raise SessionEnded(state["status"])
         return state.get("profile_version"), results

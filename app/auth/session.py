@@ -6,7 +6,7 @@ from functools import wraps
 from flask import current_app, flash, g, redirect, request, session, url_for
 
 from app.auth.base import ENDED, SessionEnded
-from app.data import get_data
+from app.data import DataError, get_data
 
 
 def init_app(app) -> None:
@@ -95,6 +95,12 @@ def call_together(*calls: tuple[str, dict]) -> list:
                 identity, list(calls))
         except SessionEnded as ended:
             _end_session(ended.reason)
+            raise
+        except DataError as error:
+            # The page's call failed but the check found the session live: the error page
+            # shows the signed-in layout, as for any other page.
+            if getattr(error, "session_live", False):
+                g.session_unchecked = False
             raise
         g.session_unchecked = False
         return results

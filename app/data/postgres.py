@@ -9,7 +9,7 @@ from psycopg import sql
 from psycopg.types.json import Jsonb
 from psycopg_pool import ConnectionPool, PoolTimeout
 
-from app.data.base import ClientIdentity, Unavailable, check_call, error_for
+from app.data.base import ClientIdentity, DataError, Unavailable, check_call, error_for
 
 SERVICE_CLAIMS = {"role": "service_role"}
 
@@ -45,10 +45,17 @@ class PostgresData:
             call, params = _statement(function, args)
             statements.append((
                 sql.SQL("{} where private.current_client_id() is not null").format(call), params))
-        with self._transaction("authenticated", identity.claims) as conn:
-            state = conn.execute("select private.touch_current_session(%s, %s)",
-                                 (idle_seconds, now))
-            cursors = [conn.execute(statement, params) for statement, params in statements]
+        state = None
+        try:
+            with self._transaction("authenticated", identity.claims) as conn:
+                state = conn.execute("select private.touch_current_session(%s, %s)",
+                                     (idle_seconds, now))
+                cursors = [conn.execute(statement, params) for statement, params in statements]
+        except DataError as error:
+            # A page call failed (e.g. not found) after the check had run: say what the check
+            # found, so the error page knows whether it is showing a signed-in client.
+            error.session_state = _result_of(state)
+            raise
         rows = [cursor.fetchone() for cursor in cursors]
         return state.fetchone()[0], [row[0] if row else None for row in rows]
 
@@ -97,6 +104,15 @@ def _one_round_trip(conn):
     finally:
         if not conn.closed:
             conn.autocommit = False
+
+
+def _result_of(cursor) -> dict | None:
+    """A statement's result when the server sent one before the transaction failed."""
+    try:
+        row = cursor.fetchone() if cursor is not None else None
+    except psycopg.Error:
+        return None
+    return row[0] if row else None
 
 
 def _statement(function: str, args: dict):
