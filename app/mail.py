@@ -23,14 +23,17 @@ def build_message(sender: str, to: str, subject: str, text: str, html: str | Non
     if html:
         message.add_alternative(html, subtype="html")
     for attachment in attachments or []:
-        maintype, subtype = attachment["content_type"].split("/", 1)
+        # "text/calendar; method=CANCEL": the parameters tell calendars what the file is for.
+        content_type, *parameters = (part.strip() for part in attachment["content_type"].split(";"))
+        maintype, subtype = content_type.split("/", 1)
+        params = dict(parameter.split("=", 1) for parameter in parameters if "=" in parameter)
         if "bytes" in attachment:  # rendered by the worker, e.g. a PDF
             message.add_attachment(attachment["bytes"], maintype=maintype, subtype=subtype,
                                    filename=attachment["filename"])
             continue
         # As bytes (sent base64): a calendar file's CRLF line endings must arrive untouched.
         message.add_attachment(attachment["content"].encode(), maintype=maintype, subtype=subtype,
-                               filename=attachment["filename"], params={"charset": "utf-8"})
+                               filename=attachment["filename"], params={**params, "charset": "utf-8"})
     return message
 
 

@@ -63,6 +63,29 @@ $$;
 revoke all on function private.book_for_current_client(uuid, timestamptz, text) from public, anon, authenticated, service_role;
 grant execute on function private.book_for_current_client(uuid, timestamptz, text) to authenticated;
 
+-- functions/private.booking_cancel_ics.sql ----------------------------------------------------
+
+/**
+ * The calendar file of a cancellation: the appointment's .ics (booking_ics: STATUS:CANCELLED,
+ * SEQUENCE:1 once cancelled) as an iTIP CANCEL (RFC 5546 3.2.5), which calendars act on by
+ * removing the event with the same UID. The ORGANIZER it requires is the business's contact
+ * email, when set and short enough for one unfolded line.
+ */
+create or replace function private.booking_cancel_ics(p_booking public.bookings) returns text
+language sql
+stable
+set search_path = ''
+as $$
+  select replace(replace(private.booking_ics(p_booking),
+                         E'CALSCALE:GREGORIAN\r\n', E'CALSCALE:GREGORIAN\r\nMETHOD:CANCEL\r\n'),
+                 E'BEGIN:VEVENT\r\n',
+                 E'BEGIN:VEVENT\r\n' || coalesce((
+                   select 'ORGANIZER:mailto:' || s.contact_email || E'\r\n' from public.settings s
+                    where octet_length('ORGANIZER:mailto:' || s.contact_email) <= 75), ''))
+$$;
+
+revoke all on function private.booking_cancel_ics(public.bookings) from public, anon, authenticated, service_role;
+
 -- functions/private.booking_cancellable.sql ---------------------------------------------------
 
 /**
@@ -622,9 +645,11 @@ grant execute on function private.notify_business(text, text, text, jsonb) to se
 -- functions/private.queue_booking_email.sql ---------------------------------------------------
 
 /**
- * Puts the email about a booking into the outbox, in the caller's transaction: a confirmation
- * with the appointment's .ics attached, or a cancellation notice. The dedupe key makes a second
- * call for the same event a no-op. Called by the announce_booking trigger only.
+ * Puts the email about a booking into the outbox, in the caller's transaction, as a kind and a
+ * context (the worker renders app/templates/email/booking_<kind>.*): a confirmation with the
+ * appointment's .ics attached, or a cancellation whose .ics (METHOD:CANCEL) removes the event
+ * from calendars. The business is told too, when it wants to hear of bookings. The dedupe keys
+ * make a second call for the same event a no-op. Called by the announce_booking trigger only.
  */
 create or replace function private.queue_booking_email(p_booking public.bookings, p_kind text) returns void
 language plpgsql
@@ -634,59 +659,35 @@ as $$
 declare
   business public.settings;
   client public.clients;
-  starts text;
-  short_when text;
-  what text := format('%s (%s)', p_booking.title,
-                      private.duration_words(extract(epoch from p_booking.ends_at - p_booking.starts_at)::integer / 60));
-  portal text;
+  details jsonb;
 begin
-  select s.* into business from public.settings s;
-  select c.* into client from public.clients c where c.id = p_booking.client_id;
-  starts := private.local_time_label(p_booking.starts_at, business.time_zone);
-  -- The subject names the zone too: a time without one is ambiguous to a reader elsewhere.
-  short_when := format('%s (%s)',
-    to_char(p_booking.starts_at at time zone business.time_zone, 'Mon FMDD, YYYY "at" FMHH12:MI AM'),
-    business.time_zone);
-  portal := coalesce(' (' || business.portal_base_url || ')', '');
-
-  if p_kind = 'confirmation' then
-    insert into public.outbox (client_id, dedupe_key, to_email, subject, body_text, attachments)
-    values (client.id, 'booking_confirmation:' || p_booking.id, client.email,
-      format('Appointment booked: %s on %s', p_booking.title, short_when),
-      concat_ws(E'\n',
-        format('Hello %s,', client.name), '',
-        format('Your appointment with %s is booked.', business.business_name), '',
-        'What: ' || what,
-        'When: ' || starts,
-        'Where: ' || p_booking.location,
-        'Join the call: ' || p_booking.meeting_url,
-        'Your note: ' || p_booking.note, '',
-        'The attached file appointment.ics adds it to your calendar.',
-        case when private.booking_cancellable(p_booking.starts_at, p_booking.min_notice_minutes)
-          then format('You can cancel it in the portal%s until %s.', portal,
-                      private.local_time_label(p_booking.starts_at
-                        - make_interval(mins => p_booking.min_notice_minutes), business.time_zone))
-          else format('To change it, please contact %s.', business.business_name) end, '',
-        business.business_name),
-      jsonb_build_array(jsonb_build_object('filename', 'appointment.ics', 'content_type', 'text/calendar',
-                                           'content', private.booking_ics(p_booking))))
-    on conflict (dedupe_key) do nothing;
-  elsif p_kind = 'cancellation' then
-    insert into public.outbox (client_id, dedupe_key, to_email, subject, body_text)
-    values (client.id, 'booking_cancellation:' || p_booking.id, client.email,
-      format('Appointment cancelled: %s on %s', p_booking.title, short_when),
-      concat_ws(E'\n',
-        format('Hello %s,', client.name), '',
-        format('Your appointment with %s was cancelled.', business.business_name), '',
-        'What: ' || what,
-        'When: ' || starts,
-        'Where: ' || p_booking.location, '',
-        format('If it is in your calendar, please remove it. To choose another time, sign in to the portal%s.', portal),
-        '', business.business_name))
-    on conflict (dedupe_key) do nothing;
-  else
+  if p_kind not in ('confirmation', 'cancellation') then
     raise exception 'Unknown booking email: %', p_kind using errcode = '22023';
   end if;
+  select s.* into business from public.settings s;
+  select c.* into client from public.clients c where c.id = p_booking.client_id;
+  details := jsonb_build_object(
+    'booking_id', p_booking.id, 'title', p_booking.title,
+    'duration', private.duration_words(extract(epoch from p_booking.ends_at - p_booking.starts_at)::integer / 60),
+    'starts_at', p_booking.starts_at, 'ends_at', p_booking.ends_at, 'time_zone', business.time_zone,
+    'location', p_booking.location, 'meeting_url', p_booking.meeting_url, 'note', p_booking.note,
+    'cancellable_until', case when private.booking_cancellable(p_booking.starts_at, p_booking.min_notice_minutes)
+                              then p_booking.starts_at - make_interval(mins => p_booking.min_notice_minutes) end,
+    'client_name', client.name, 'client_email', client.email);
+
+  insert into public.outbox (client_id, dedupe_key, to_email, kind, context, attachments)
+  values (client.id, 'booking_' || p_kind || ':' || p_booking.id, client.email, 'booking_' || p_kind, details,
+          jsonb_build_array(jsonb_build_object(
+            'filename', case p_kind when 'confirmation' then 'appointment.ics' else 'cancellation.ics' end,
+            'content_type', case p_kind when 'confirmation' then 'text/calendar'
+                                        else 'text/calendar; method=CANCEL' end,
+            'content', case p_kind when 'confirmation' then private.booking_ics(p_booking)
+                                   else private.booking_cancel_ics(p_booking) end)))
+  on conflict (dedupe_key) do nothing;
+
+  perform private.notify_business(case p_kind when 'confirmation' then 'booking_made' else 'booking_cancelled' end,
+                                  'business_booking_' || p_kind,
+                                  'business_booking_' || p_kind || ':' || p_booking.id, details);
 end
 $$;
 
