@@ -19,7 +19,7 @@ def get_backend(app):
         else:
             from app.auth.postgres_backend import PostgresAuth
 
-            backend = PostgresAuth(get_data(app), app.config)
+            backend = PostgresAuth(get_data(app), app)
         app.extensions["portal_auth"] = backend
     return backend
 
