@@ -30,8 +30,10 @@ def brand(business: dict) -> dict:
             "accent": accent if COLOUR.match(accent) else FALLBACK["brand_accent"]}
 
 
-def render_email(app: Flask, kind: str, context: dict, business: dict | None = None) -> RenderedEmail:
-    """A queued email, ready to send; a missing template raises, so the worker retries."""
+def render_email(app: Flask, kind: str, context: dict, business: dict | None = None,
+                 attach: bool = True) -> RenderedEmail:
+    """A queued email, ready to send; a missing template raises, so the worker retries.
+    `attach=False` skips rendering the PDF (previews)."""
     business = business or {}
     with app.app_context():
         values = {**context, "business": business, "brand": brand(business),
@@ -49,7 +51,7 @@ def render_email(app: Flask, kind: str, context: dict, business: dict | None = N
             headers["List-Unsubscribe"] = (f"<mailto:{target}?subject=unsubscribe>" if target
                                            else f"<{values['portal_url']}/profile>")
         return RenderedEmail(subject, str(text_module).strip() + "\n", html, headers,
-                             attachments_for(app, kind, context, business))
+                             attachments_for(app, kind, context, business) if attach else [])
 
 
 def attachments_for(app: Flask, kind: str, context: dict, business: dict) -> list[dict]:
