@@ -50,8 +50,10 @@ def drain(app):
     """Runs the worker until nothing more is due."""
 
     def run():
-        while outbox.deliver_outbox(app, limit=50):
-            pass
+        # Twice more after a round that sent nothing: a parked email may queue a notice.
+        idle = 0
+        while idle < 2:
+            idle = 0 if outbox.deliver_outbox(app, limit=50) else idle + 1
 
     return run
 

@@ -81,3 +81,38 @@ create trigger announce_invoice after insert or update of status on public.invoi
   for each row execute function private.announce_document();
 create trigger announce_quote after insert or update of status on public.quotes
   for each row execute function private.announce_document();
+
+/**
+ * A client changed its own contact details (through update_contact: the change comes with the
+ * client's identity, not an administrator's): the business is told what changed, when it wants
+ * to hear of it. One notice per transaction and client.
+ */
+create or replace function private.announce_contact_change() returns trigger
+language plpgsql
+security definer
+set search_path = ''
+as $$
+declare
+  changes jsonb;
+begin
+  if private.current_client_id() is distinct from new.id then
+    return null;
+  end if;
+  select jsonb_object_agg(o.key, jsonb_build_array(o.value, n.value)) into changes
+    from jsonb_each(to_jsonb(old)) o
+    join jsonb_each(to_jsonb(new)) n using (key)
+   where o.key in ('phone', 'address_line1', 'address_line2', 'city', 'region', 'postal_code', 'country')
+     and o.value is distinct from n.value;
+  if changes is not null then
+    perform private.notify_business('contact_changed', 'business_contact_changed',
+                                    'business_contact_changed:' || new.id || ':' || txid_current(),
+                                    jsonb_build_object('client_name', new.name, 'client_email', new.email,
+                                                       'changes', changes));
+  end if;
+  return null;
+end
+$$;
+revoke all on function private.announce_contact_change() from public, anon, authenticated, service_role;
+
+create trigger announce_contact_change after update on public.clients
+  for each row execute function private.announce_contact_change();

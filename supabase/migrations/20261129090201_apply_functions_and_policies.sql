@@ -819,6 +819,45 @@ $$;
 
 revoke all on function private.queue_quote_decision_emails(uuid) from public, anon, authenticated, service_role;
 
+-- functions/private.queue_refund_emails.sql ---------------------------------------------------
+
+/**
+ * A refund of p_amount on a payment: the client's notice and, when the business wants it, the
+ * business's. One of each per refund (the dedupe keys name the refunded total it reached).
+ * Called by record_refund.
+ */
+create or replace function private.queue_refund_emails(p_payment_id uuid, p_amount bigint) returns void
+language plpgsql
+set search_path = ''
+as $$
+declare
+  details jsonb;
+  key text;
+begin
+  select jsonb_build_object(
+           'payment_id', p.id, 'refund_amount', p_amount, 'amount_refunded', p.amount_refunded,
+           'amount', p.amount, 'currency', p.currency, 'receipt_number', p.receipt_number,
+           'card_brand', p.card_brand, 'card_last4', p.card_last4,
+           'invoice_id', i.id, 'invoice_number', i.number, 'invoice_currency', i.currency,
+           'amount_due', i.amount_due, 'client_name', c.name, 'client_email', c.email),
+         p.id || ':' || p.amount_refunded
+    into details, key
+    from public.payments p
+    join public.invoices i on i.id = p.invoice_id
+    join public.clients c on c.id = i.client_id
+   where p.id = p_payment_id;
+
+  insert into public.outbox (client_id, dedupe_key, to_email, kind, context)
+  select i.client_id, 'refund:' || key, details ->> 'client_email', 'refund', details
+    from public.invoices i where i.id = (details ->> 'invoice_id')::uuid
+  on conflict (dedupe_key) do nothing;
+  perform private.notify_business('refund', 'business_refund', 'business_refund:' || key, details);
+end
+$$;
+
+revoke all on function private.queue_refund_emails(uuid, bigint) from public, anon, authenticated, service_role;
+grant execute on function private.queue_refund_emails(uuid, bigint) to service_role;
+
 -- functions/private.quote_summary.sql ---------------------------------------------------------
 
 /**
@@ -1048,7 +1087,8 @@ grant execute on function private.record_first_view(text, uuid) to authenticated
  * A charge was refunded (fully or partly): the payment records the refunded total Stripe
  * reports, which restores the amount due (trigger) and appears in history and activity. A
  * refund of a payment not recorded yet waits for it (never dropped: the invoice would show
- * paid although the money went back).
+ * paid although the money went back). Each refund is emailed to the client and, when it wants
+ * it, the business (queue_refund_emails).
  */
 create or replace function private.record_refund(p_charge jsonb) returns jsonb
 language plpgsql
@@ -1076,6 +1116,7 @@ begin
          card_brand = coalesce(card_brand, card ->> 'brand'),
          card_last4 = coalesce(card_last4, card ->> 'last4')
    where id = payment.id;
+  perform private.queue_refund_emails(payment.id, least(refunded, payment.amount) - payment.amount_refunded);
   return jsonb_build_object('status', 'refunded', 'payment_id', payment.id, 'amount_refunded', refunded);
 end
 $$;
