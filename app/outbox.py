@@ -8,6 +8,7 @@ server."""
 import logging
 import smtplib
 import threading
+import time
 
 from app.data import DataError, get_data
 from app.emails import render_email
@@ -77,14 +78,19 @@ def deliver_outbox(app, limit: int = 20) -> int:
     return sent
 
 
-def run_forever(app, interval: float = 2.0, stop: threading.Event | None = None) -> None:
-    """The worker's loop: sign-in links first (someone is waiting for them), then the outbox."""
+def run_forever(app, interval: float = 2.0, stop: threading.Event | None = None,
+                reminder_interval: float = 60.0) -> None:
+    """The worker's loop: sign-in links first (someone is waiting for them), then the reminders
+    that fell due (once a minute: their days change slowly), then the outbox."""
     from app.auth.link_requests import deliver_sign_in_links
 
-    stop = stop or threading.Event()
+    stop, reminders_checked = stop or threading.Event(), float("-inf")
     while not stop.is_set():
         try:
             deliver_sign_in_links(app)
+            if time.monotonic() - reminders_checked >= reminder_interval:
+                get_data(app).call_as_service("queue_reminders")
+                reminders_checked = time.monotonic()
             deliver_outbox(app)
         except DataError:
             log.exception("outbox: database unavailable, retrying")

@@ -62,8 +62,8 @@ def drain(app):
 def settings(database_url):
     """Sets business settings for one test, and puts them back after it."""
     with psycopg.connect(database_url, autocommit=True) as conn:
-        before = conn.execute("select notification_email, notify_events, contact_email"
-                              " from public.settings").fetchone()
+        before = conn.execute("select notification_email, notify_events, contact_email,"
+                              " reminder_offsets from public.settings").fetchone()
 
     def update(**values):
         with psycopg.connect(database_url, autocommit=True) as conn:
@@ -73,6 +73,6 @@ def settings(database_url):
     yield update
     with psycopg.connect(database_url, autocommit=True) as conn:
         conn.execute("update public.settings set notification_email = %s, notify_events = %s,"
-                     " contact_email = %s", before)
+                     " contact_email = %s, reminder_offsets = %s", before)
 
 

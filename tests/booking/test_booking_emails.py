@@ -60,3 +60,25 @@ def test_a_booking_email_is_rendered_from_templates_not_sql(sign_in_new_client, 
         row = conn.execute("select kind, subject, body_text, context ->> 'title' from public.outbox"
                            " where dedupe_key = %s", (f"booking_confirmation:{booking_id}",)).fetchone()
     assert row == ("booking_confirmation", None, None, "Test call")
+
+
+def test_a_booking_reminder_goes_out_once_a_day_before(app, make_client, make_link, database_url):
+    from app.data import get_data
+
+    slug = make_link()
+    _, client_id = make_client("Cal Remind")
+    with psycopg.connect(database_url, autocommit=True) as conn:
+        # Booked a week ago by an administrator, for 20 hours from now; and one booked just now.
+        early, late = (conn.execute(
+            "insert into public.bookings (booking_link_id, client_id, starts_at, created_at)"
+            " select id, %s, date_trunc('minute', now()) + %s::interval, now() - %s::interval"
+            " from public.booking_links where slug = %s returning id::text",
+            (client_id, starts, booked, slug)).fetchone()[0]
+            for starts, booked in (("20 hours", "7 days"), ("21 hours", "0 minutes")))
+    for _ in range(2):
+        get_data(app).call_as_service("queue_reminders")
+    with psycopg.connect(database_url) as conn:
+        keys = [r[0] for r in conn.execute("select dedupe_key from public.outbox"
+                                           " where kind = 'booking_reminder' and client_id = %s",
+                                           (client_id,))]
+    assert keys == [f"booking_reminder:{early}"], f"once, and not for {late}, just confirmed"

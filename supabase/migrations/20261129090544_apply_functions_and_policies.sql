@@ -648,8 +648,10 @@ grant execute on function private.notify_business(text, text, text, jsonb) to se
  * Puts the email about a booking into the outbox, in the caller's transaction, as a kind and a
  * context (the worker renders app/templates/email/booking_<kind>.*): a confirmation with the
  * appointment's .ics attached, or a cancellation whose .ics (METHOD:CANCEL) removes the event
- * from calendars. The business is told too, when it wants to hear of bookings. The dedupe keys
- * make a second call for the same event a no-op. Called by the announce_booking trigger only.
+ * from calendars; or the reminder a day before (queue_reminders), with the .ics again. The
+ * business is told of bookings and cancellations, when it wants to hear of them. The dedupe
+ * keys make a second call for the same event a no-op. Called by the announce_booking trigger
+ * and queue_reminders.
  */
 create or replace function private.queue_booking_email(p_booking public.bookings, p_kind text) returns void
 language plpgsql
@@ -661,7 +663,7 @@ declare
   client public.clients;
   details jsonb;
 begin
-  if p_kind not in ('confirmation', 'cancellation') then
+  if p_kind not in ('confirmation', 'cancellation', 'reminder') then
     raise exception 'Unknown booking email: %', p_kind using errcode = '22023';
   end if;
   select s.* into business from public.settings s;
@@ -678,12 +680,15 @@ begin
   insert into public.outbox (client_id, dedupe_key, to_email, kind, context, attachments)
   values (client.id, 'booking_' || p_kind || ':' || p_booking.id, client.email, 'booking_' || p_kind, details,
           jsonb_build_array(jsonb_build_object(
-            'filename', case p_kind when 'confirmation' then 'appointment.ics' else 'cancellation.ics' end,
-            'content_type', case p_kind when 'confirmation' then 'text/calendar'
-                                        else 'text/calendar; method=CANCEL' end,
-            'content', case p_kind when 'confirmation' then private.booking_ics(p_booking)
-                                   else private.booking_cancel_ics(p_booking) end)))
+            'filename', case p_kind when 'cancellation' then 'cancellation.ics' else 'appointment.ics' end,
+            'content_type', case p_kind when 'cancellation' then 'text/calendar; method=CANCEL'
+                                        else 'text/calendar' end,
+            'content', case p_kind when 'cancellation' then private.booking_cancel_ics(p_booking)
+                                   else private.booking_ics(p_booking) end)))
   on conflict (dedupe_key) do nothing;
+  if p_kind = 'reminder' then
+    return;
+  end if;
 
   perform private.notify_business(case p_kind when 'confirmation' then 'booking_made' else 'booking_cancelled' end,
                                   'business_booking_' || p_kind,
@@ -692,6 +697,7 @@ end
 $$;
 
 revoke all on function private.queue_booking_email(public.bookings, text) from public, anon, authenticated, service_role;
+grant execute on function private.queue_booking_email(public.bookings, text) to service_role;
 
 -- functions/private.queue_document_email.sql --------------------------------------------------
 
@@ -2470,6 +2476,68 @@ $$;
 
 revoke all on function public.prepare_checkout(uuid, timestamptz) from public, anon, authenticated, service_role;
 grant execute on function public.prepare_checkout(uuid, timestamptz) to service_role;
+
+-- functions/queue_reminders.sql ---------------------------------------------------------------
+
+/**
+ * The worker's scheduler (every minute or so; nothing else has to run): queues the reminders
+ * that are due as of p_now.
+ * - Invoices: sent, not archived, reminders on, something still due, client not archived. For
+ *   the latest of the business's offsets (days from the due date, business time zone) that
+ *   today has reached, and only if the invoice was already sent on that day; a worker that was
+ *   down catches up with that one reminder, not all it missed. One per invoice and offset
+ *   (dedupe key); none once paid.
+ * - Bookings: confirmed appointments starting within 24 hours, booked more than 24 hours
+ *   before they start (a later booking has just had its confirmation). One per booking.
+ * Returns how many were queued. Service role only (invoker: it reads and writes as the service).
+ */
+create or replace function public.queue_reminders(p_now timestamptz default now()) returns integer
+language plpgsql
+security invoker
+set search_path = ''
+as $$
+declare
+  business public.settings;
+  today date;
+  queued integer := 0;
+  added integer;
+  booking public.bookings;
+begin
+  select s.* into business from public.settings s;
+  today := (p_now at time zone business.time_zone)::date;
+
+  insert into public.outbox (client_id, dedupe_key, to_email, kind, context)
+  select i.client_id, 'invoice_reminder:' || i.id || ':' || o.offset_days, c.email, 'invoice_reminder',
+         jsonb_build_object('invoice_id', i.id, 'invoice_number', i.number, 'currency', i.currency,
+                            'total', i.total, 'amount_due', i.amount_due, 'due_date', i.due_date,
+                            'offset_days', o.offset_days, 'client_name', c.name)
+    from public.invoices i
+    join public.clients c on c.id = i.client_id and not c.archived
+    cross join lateral (
+      select max(d) as offset_days from unnest(business.reminder_offsets) d
+       where i.due_date + d <= today) o
+   where i.status = 'sent' and not i.archived and i.reminders_enabled and i.amount_due > 0
+     and o.offset_days is not null
+     and (i.sent_at at time zone business.time_zone)::date <= i.due_date + o.offset_days
+  on conflict (dedupe_key) do nothing;
+  get diagnostics added = row_count;
+  queued := queued + added;
+
+  for booking in
+    select b.* from public.bookings b
+     where b.status = 'confirmed' and b.starts_at > p_now and b.starts_at <= p_now + interval '24 hours'
+       and b.created_at < b.starts_at - interval '24 hours'
+       and not exists (select from public.outbox x where x.dedupe_key = 'booking_reminder:' || b.id)
+  loop
+    perform private.queue_booking_email(booking, 'reminder');
+    queued := queued + 1;
+  end loop;
+  return queued;
+end
+$$;
+
+revoke all on function public.queue_reminders(timestamptz) from public, anon, authenticated, service_role;
+grant execute on function public.queue_reminders(timestamptz) to service_role;
 
 -- functions/record_checkout_payment.sql -------------------------------------------------------
 
