@@ -1,4 +1,4 @@
-"""The `portal` command: `portal db migrate`, `portal dev`, `portal worker`."""
+"""The `portal` command: `portal db migrate`, `portal dev`, `portal worker`, `portal email preview`."""
 
 import argparse
 import os
@@ -132,6 +132,24 @@ def cmd_worker(args) -> int:
     return 0
 
 
+def cmd_email_preview(args) -> int:
+    """Renders one email kind with demo data: its text (with the subject), or its HTML."""
+    from app import create_app
+    from app.email_demo import BUSINESS, CONTEXTS
+    from app.emails import render_email
+
+    if args.kind not in CONTEXTS:
+        sys.exit(f"No email kind {args.kind!r}. Kinds: {', '.join(sorted(CONTEXTS))}.")
+    app = create_app({"DATABASE_URL": os.environ.get("DATABASE_URL", "postgresql:///unused"),
+                      "PORTAL_BASE_URL": os.environ.get("PORTAL_BASE_URL", "http://127.0.0.1:5000")})
+    email = render_email(app, args.kind, CONTEXTS[args.kind], BUSINESS, attach=False)
+    if args.html:
+        print(email.html)
+    else:
+        print(f"Subject: {email.subject}\n\n{email.text}", end="")
+    return 0
+
+
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(prog="portal", description="Client Portal")
     commands = parser.add_subparsers(dest="command", required=True)
@@ -158,6 +176,12 @@ def main(argv=None) -> int:
     worker = commands.add_parser("worker", help="send sign-in links and queued emails (the outbox)")
     worker.add_argument("--interval", type=float, default=2.0, help="seconds between rounds")
     worker.set_defaults(func=cmd_worker)
+    email = commands.add_parser("email", help="email commands")
+    email_commands = email.add_subparsers(dest="email_command", required=True)
+    preview = email_commands.add_parser("preview", help="render an email kind with demo data")
+    preview.add_argument("kind", help="e.g. invoice_sent, payment_receipt, sign_in")
+    preview.add_argument("--html", action="store_true", help="print the HTML part, not the text")
+    preview.set_defaults(func=cmd_email_preview)
     args = parser.parse_args(argv)
     try:
         return args.func(args)

@@ -13,12 +13,14 @@ import jwt
 from app.auth import jwt_tokens, tokens
 from app.auth.base import Resumed, SessionEnded, SignInRefused
 from app.data import ClientIdentity, DataError
+from app.emails import render_email
 from app.mail import send_email
 
 
 class PostgresAuth:
-    def __init__(self, data, config):
-        self.data, self.config = data, config
+    def __init__(self, data, app):
+        # The app, for the email renderer (app/emails.py) the sign-in email shares.
+        self.data, self.app, self.config = data, app, app.config
 
     def send_link(self, email: str, confirm_url: str) -> None:
         """The worker's part: a new link and code, made here in memory; the database keeps only
@@ -30,10 +32,13 @@ class PostgresAuth:
             p_ttl_seconds=self.config["LOGIN_LINK_TTL_SECONDS"], p_now=datetime.now(UTC))
         if result["status"] != "created":
             return  # portal access was switched off since the request: nothing to send
-        business = self.data.call_as_service("business_profile")["name"]
+        business = self.data.call_as_service("business_profile")
         link = f"{confirm_url}?token_hash={token}&type=email"
-        send_email(self.config, result["email"], f"Your sign-in link for {business}",
-                   sign_in_email_text(business, link, code))
+        # Rendered here, never queued: the live link and code are never stored (the worker makes
+        # them and sends them at once).
+        email = render_email(self.app, "sign_in", {"link": link, "code": code}, business)
+        send_email(self.config, result["email"], email.subject, email.text, email.html,
+                   headers=email.headers)
 
     def verify_link(self, token_hash: str, user_agent: str | None) -> dict:
         return self._session_from(self.data.call_as_service(
@@ -103,13 +108,3 @@ class PostgresAuth:
             return
         self.data.call_as_service("revoke_session", p_session_id=claims["session_id"],
                                   p_now=datetime.now(UTC))
-
-
-def sign_in_email_text(business: str, link: str, code: str) -> str:
-    return (
-        f"Sign in to {business}\n\n"
-        f"Open this link, then press the \"Sign in\" button:\n{link}\n\n"
-        f"Opening the portal on another device? Enter this code on the sign-in page: {code}\n\n"
-        "The link and the code work once and expire in 24 hours. If you did not ask for this "
-        "email, you can ignore it: nobody can sign in without it.\n"
-    )

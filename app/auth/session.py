@@ -20,7 +20,7 @@ def init_app(app) -> None:
     else:
         from app.auth.postgres_backend import PostgresAuth
 
-        app.extensions["portal_auth"] = PostgresAuth(get_data(app), app.config)
+        app.extensions["portal_auth"] = PostgresAuth(get_data(app), app)
 
 
 def get_backend(app):

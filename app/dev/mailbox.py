@@ -6,7 +6,7 @@ from email.parser import BytesParser
 from mailbox import Maildir
 from pathlib import Path
 
-from flask import Blueprint, abort, current_app, render_template
+from flask import Blueprint, Response, abort, current_app, render_template
 
 bp = Blueprint("dev", __name__, url_prefix="/dev")
 
@@ -25,10 +25,11 @@ def read_messages():
     for key in box.keys():
         with box.get_file(key) as handle:
             message = BytesParser(policy=policy.default).parse(handle)
-        body = message.get_body(preferencelist=("plain",))
+        body, html = message.get_body(preferencelist=("plain",)), message.get_body(("html",))
         messages.append({"key": key, "to": message["To"], "subject": message["Subject"],
                          "date": message["Date"], "datetime": message["Date"].datetime,
                          "text": body.get_content() if body else "",
+                         "html": html.get_content() if html else None,
                          "attachments": [part.get_filename() for part in message.iter_attachments()]})
     return sorted(messages, key=lambda m: m["datetime"], reverse=True)
 
@@ -46,3 +47,20 @@ def message(key):
     if not found:
         abort(404)
     return render_template("dev/message.html", message=found[0])
+
+
+# The HTML part as a mail client shows it: its inline styles allowed, nothing else (no script, no
+# forms, a sandbox), framed only by the message page.
+HTML_PART_POLICY = ("default-src 'none'; style-src 'unsafe-inline'; img-src https: http: data:; "
+                    "frame-ancestors 'self'; sandbox allow-popups allow-popups-to-escape-sandbox")
+
+
+@bp.get("/mailbox/<key>/html")
+def message_html(key):
+    """The HTML part of one email, for the message page's frame."""
+    found = [m for m in read_messages() if m["key"] == key and m["html"]]
+    if not found:
+        abort(404)
+    return Response(found[0]["html"], mimetype="text/html",
+                    headers={"Content-Security-Policy": HTML_PART_POLICY,
+                             "X-Frame-Options": "SAMEORIGIN"})

@@ -6,7 +6,7 @@ from functools import cache
 from pathlib import Path
 
 import xhtml2pdf
-from flask import Response, current_app, render_template, url_for
+from flask import Response, current_app, render_template
 
 from app.auth.session import call_as_client as call
 from app.auth.session import login_required
@@ -45,13 +45,20 @@ def template_version() -> str:
 
 
 def pdf_download(kind: str, document: dict) -> Response:
-    """The document's PDF, from the cache unless something it shows has changed. Everything
-    is read with the client's identity first (RLS decides), and only then is the cache asked."""
-    business = call("business_profile")
-    data = {"kind": kind, "document": document, "client": call("portal_profile")["client"],
-            "business": business,
+    """The document's PDF. Everything is read with the client's identity first (RLS decides),
+    and only then is the cache asked."""
+    filename, pdf = document_pdf(kind, document, call("portal_profile")["client"],
+                                 call("business_profile"))
+    return Response(pdf, mimetype="application/pdf",
+                    headers={"Content-Disposition": f'attachment; filename="{filename}"'})
+
+
+def document_pdf(kind: str, document: dict, client: dict, business: dict) -> tuple[str, bytes]:
+    """(filename, PDF) of an invoice or quote, from the cache unless something it shows has
+    changed: the download and the emails that attach it (app/emails.py) share it."""
+    data = {"kind": kind, "document": document, "client": client, "business": business,
             "portal_url": current_app.config["PORTAL_BASE_URL"].rstrip("/")
-                          + url_for(f"portal.{kind}", **{f"{kind}_id": document["id"]})}
+                          + f"/{kind}s/{document['id']}"}
     cache = PdfCache.from_config(current_app.config)
     development = current_app.testing or current_app.config.get("PORTAL_ENV") == "development"
     logo = logo_for(business.get("logo_url"), cache.directory / "logos", development)
@@ -66,6 +73,4 @@ def pdf_download(kind: str, document: dict) -> Response:
             cache.put(key, pdf)
         except OSError:
             current_app.logger.exception("PDF cache not written")
-    name = NOT_IN_FILENAMES.sub("-", f"{kind.capitalize()}-{document['number']}")
-    return Response(pdf, mimetype="application/pdf",
-                    headers={"Content-Disposition": f'attachment; filename="{name}.pdf"'})
+    return NOT_IN_FILENAMES.sub("-", f"{kind.capitalize()}-{document['number']}") + ".pdf", pdf

@@ -63,6 +63,29 @@ $$;
 revoke all on function private.book_for_current_client(uuid, timestamptz, text) from public, anon, authenticated, service_role;
 grant execute on function private.book_for_current_client(uuid, timestamptz, text) to authenticated;
 
+-- functions/private.booking_cancel_ics.sql ----------------------------------------------------
+
+/**
+ * The calendar file of a cancellation: the appointment's .ics (booking_ics: STATUS:CANCELLED,
+ * SEQUENCE:1 once cancelled) as an iTIP CANCEL (RFC 5546 3.2.5), which calendars act on by
+ * removing the event with the same UID. The ORGANIZER it requires is the business's contact
+ * email, when set and short enough for one unfolded line.
+ */
+create or replace function private.booking_cancel_ics(p_booking public.bookings) returns text
+language sql
+stable
+set search_path = ''
+as $$
+  select replace(replace(private.booking_ics(p_booking),
+                         E'CALSCALE:GREGORIAN\r\n', E'CALSCALE:GREGORIAN\r\nMETHOD:CANCEL\r\n'),
+                 E'BEGIN:VEVENT\r\n',
+                 E'BEGIN:VEVENT\r\n' || coalesce((
+                   select 'ORGANIZER:mailto:' || s.contact_email || E'\r\n' from public.settings s
+                    where octet_length('ORGANIZER:mailto:' || s.contact_email) <= 75), ''))
+$$;
+
+revoke all on function private.booking_cancel_ics(public.bookings) from public, anon, authenticated, service_role;
+
 -- functions/private.booking_cancellable.sql ---------------------------------------------------
 
 /**
@@ -420,6 +443,47 @@ $$;
 
 revoke all on function private.duration_words(integer) from public, anon, authenticated, service_role;
 
+-- functions/private.email_document.sql --------------------------------------------------------
+
+/**
+ * The worker's read of a sent invoice or quote for its email: the document as the client's page
+ * shows it (portal_invoice/portal_quote, read as the owner) and the client. Null when it is no
+ * longer sent (a draft again, void, archived): then nothing goes out. Security definer, to read
+ * the client's document past RLS as its page would; called through public.email_document.
+ */
+create or replace function private.email_document(p_kind text, p_id uuid) returns jsonb
+language plpgsql
+stable
+security definer
+set search_path = ''
+as $$
+declare
+  client_id uuid;
+begin
+  if p_kind = 'invoice' then
+    select i.client_id into client_id from public.invoices i
+     where i.id = p_id and i.status = 'sent' and not i.archived;
+  elsif p_kind = 'quote' then
+    select q.client_id into client_id from public.quotes q
+     where q.id = p_id and q.status = 'sent' and not q.archived;
+  else
+    raise exception 'Unknown document kind: %', p_kind using errcode = '22023';
+  end if;
+  if client_id is null then
+    return null;
+  end if;
+  return jsonb_build_object(
+    'document', case p_kind when 'invoice' then public.portal_invoice(p_id) else public.portal_quote(p_id) end,
+    'client', (select jsonb_build_object('id', c.id, 'name', c.name, 'email', c.email,
+                 'address_line1', c.address_line1, 'address_line2', c.address_line2, 'city', c.city,
+                 'region', c.region, 'postal_code', c.postal_code, 'country', c.country)
+                 from public.clients c where c.id = client_id));
+end
+$$;
+
+revoke all on function private.email_document(text, uuid) from public, anon, authenticated, service_role;
+grant execute on function private.email_document(text, uuid) to service_role;
+
 -- functions/private.invoice_summary.sql -------------------------------------------------------
 
 /**
@@ -566,12 +630,49 @@ $$;
 revoke all on function private.my_document_counts(text) from public, anon, authenticated, service_role;
 grant execute on function private.my_document_counts(text) to authenticated;
 
+-- functions/private.notify_business.sql -------------------------------------------------------
+
+/**
+ * Queues a notice to the business about an event, when the business wants that event
+ * (settings.notify_events) and has somewhere to receive it (notification_email, else the contact
+ * email). The kind names the template; the dedupe key makes a repeat a no-op. Returns whether a
+ * notice was queued. Called by the functions and triggers that record the events.
+ */
+create or replace function private.notify_business(p_event text, p_kind text, p_dedupe_key text,
+                                                   p_context jsonb) returns boolean
+language plpgsql
+security definer
+set search_path = ''
+as $$
+declare
+  address text;
+begin
+  select coalesce(s.notification_email, s.contact_email) into address
+    from public.settings s
+   where p_event = any (s.notify_events);
+  if address is null then
+    return false;
+  end if;
+  insert into public.outbox (dedupe_key, to_email, kind, context)
+  values (p_dedupe_key, address, p_kind, p_context || jsonb_build_object('event', p_event))
+  on conflict (dedupe_key) do nothing;
+  return true;
+end
+$$;
+
+revoke all on function private.notify_business(text, text, text, jsonb) from public, anon, authenticated, service_role;
+grant execute on function private.notify_business(text, text, text, jsonb) to service_role;
+
 -- functions/private.queue_booking_email.sql ---------------------------------------------------
 
 /**
- * Puts the email about a booking into the outbox, in the caller's transaction: a confirmation
- * with the appointment's .ics attached, or a cancellation notice. The dedupe key makes a second
- * call for the same event a no-op. Called by the announce_booking trigger only.
+ * Puts the email about a booking into the outbox, in the caller's transaction, as a kind and a
+ * context (the worker renders app/templates/email/booking_<kind>.*): a confirmation with the
+ * appointment's .ics attached, or a cancellation whose .ics (METHOD:CANCEL) removes the event
+ * from calendars; or the reminder a day before (queue_reminders), with the .ics again. The
+ * business is told of bookings and cancellations, when it wants to hear of them. The dedupe
+ * keys make a second call for the same event a no-op. Called by the announce_booking trigger
+ * and queue_reminders.
  */
 create or replace function private.queue_booking_email(p_booking public.bookings, p_kind text) returns void
 language plpgsql
@@ -581,71 +682,85 @@ as $$
 declare
   business public.settings;
   client public.clients;
-  starts text;
-  short_when text;
-  what text := format('%s (%s)', p_booking.title,
-                      private.duration_words(extract(epoch from p_booking.ends_at - p_booking.starts_at)::integer / 60));
-  portal text;
+  details jsonb;
 begin
-  select s.* into business from public.settings s;
-  select c.* into client from public.clients c where c.id = p_booking.client_id;
-  starts := private.local_time_label(p_booking.starts_at, business.time_zone);
-  -- The subject names the zone too: a time without one is ambiguous to a reader elsewhere.
-  short_when := format('%s (%s)',
-    to_char(p_booking.starts_at at time zone business.time_zone, 'Mon FMDD, YYYY "at" FMHH12:MI AM'),
-    business.time_zone);
-  portal := coalesce(' (' || business.portal_base_url || ')', '');
-
-  if p_kind = 'confirmation' then
-    insert into public.outbox (client_id, dedupe_key, to_email, subject, body_text, attachments)
-    values (client.id, 'booking_confirmation:' || p_booking.id, client.email,
-      format('Appointment booked: %s on %s', p_booking.title, short_when),
-      concat_ws(E'\n',
-        format('Hello %s,', client.name), '',
-        format('Your appointment with %s is booked.', business.business_name), '',
-        'What: ' || what,
-        'When: ' || starts,
-        'Where: ' || p_booking.location,
-        'Join the call: ' || p_booking.meeting_url,
-        'Your note: ' || p_booking.note, '',
-        'The attached file appointment.ics adds it to your calendar.',
-        case when private.booking_cancellable(p_booking.starts_at, p_booking.min_notice_minutes)
-          then format('You can cancel it in the portal%s until %s.', portal,
-                      private.local_time_label(p_booking.starts_at
-                        - make_interval(mins => p_booking.min_notice_minutes), business.time_zone))
-          else format('To change it, please contact %s.', business.business_name) end, '',
-        business.business_name),
-      jsonb_build_array(jsonb_build_object('filename', 'appointment.ics', 'content_type', 'text/calendar',
-                                           'content', private.booking_ics(p_booking))))
-    on conflict (dedupe_key) do nothing;
-  elsif p_kind = 'cancellation' then
-    insert into public.outbox (client_id, dedupe_key, to_email, subject, body_text)
-    values (client.id, 'booking_cancellation:' || p_booking.id, client.email,
-      format('Appointment cancelled: %s on %s', p_booking.title, short_when),
-      concat_ws(E'\n',
-        format('Hello %s,', client.name), '',
-        format('Your appointment with %s was cancelled.', business.business_name), '',
-        'What: ' || what,
-        'When: ' || starts,
-        'Where: ' || p_booking.location, '',
-        format('If it is in your calendar, please remove it. To choose another time, sign in to the portal%s.', portal),
-        '', business.business_name))
-    on conflict (dedupe_key) do nothing;
-  else
+  if p_kind not in ('confirmation', 'cancellation', 'reminder') then
     raise exception 'Unknown booking email: %', p_kind using errcode = '22023';
   end if;
+  select s.* into business from public.settings s;
+  select c.* into client from public.clients c where c.id = p_booking.client_id;
+  details := jsonb_build_object(
+    'booking_id', p_booking.id, 'title', p_booking.title,
+    'duration', private.duration_words(extract(epoch from p_booking.ends_at - p_booking.starts_at)::integer / 60),
+    'starts_at', p_booking.starts_at, 'ends_at', p_booking.ends_at, 'time_zone', business.time_zone,
+    'location', p_booking.location, 'meeting_url', p_booking.meeting_url, 'note', p_booking.note,
+    'cancellable_until', case when private.booking_cancellable(p_booking.starts_at, p_booking.min_notice_minutes)
+                              then p_booking.starts_at - make_interval(mins => p_booking.min_notice_minutes) end,
+    'client_name', client.name, 'client_email', client.email);
+
+  insert into public.outbox (client_id, dedupe_key, to_email, kind, context, attachments)
+  values (client.id, 'booking_' || p_kind || ':' || p_booking.id, client.email, 'booking_' || p_kind, details,
+          jsonb_build_array(jsonb_build_object(
+            'filename', case p_kind when 'cancellation' then 'cancellation.ics' else 'appointment.ics' end,
+            'content_type', case p_kind when 'cancellation' then 'text/calendar; method=CANCEL'
+                                        else 'text/calendar' end,
+            'content', case p_kind when 'cancellation' then private.booking_cancel_ics(p_booking)
+                                   else private.booking_ics(p_booking) end)))
+  on conflict (dedupe_key) do nothing;
+  if p_kind = 'reminder' then
+    return;
+  end if;
+
+  perform private.notify_business(case p_kind when 'confirmation' then 'booking_made' else 'booking_cancelled' end,
+                                  'business_booking_' || p_kind,
+                                  'business_booking_' || p_kind || ':' || p_booking.id, details);
 end
 $$;
 
 revoke all on function private.queue_booking_email(public.bookings, text) from public, anon, authenticated, service_role;
+grant execute on function private.queue_booking_email(public.bookings, text) to service_role;
+
+-- functions/private.queue_document_email.sql --------------------------------------------------
+
+/**
+ * Queues the email announcing a sent invoice or quote to its client: the kind (invoice_sent,
+ * quote_sent) and which document; the worker reads the document when it sends (email_document),
+ * so the email and its PDF show the items as they are then. Nothing for an archived client.
+ * Called by the announce_invoice and announce_quote triggers only.
+ */
+create or replace function private.queue_document_email(p_table text, p_id uuid) returns void
+language plpgsql
+security definer
+set search_path = ''
+as $$
+declare
+  kind text := case p_table when 'invoices' then 'invoice' when 'quotes' then 'quote' end;
+begin
+  if kind is null then
+    raise exception 'Unknown document table: %', p_table using errcode = '22023';
+  end if;
+  insert into public.outbox (client_id, dedupe_key, to_email, kind, context)
+  select c.id, kind || '_sent:' || p_id, c.email, kind || '_sent',
+         jsonb_build_object('document_kind', kind, 'document_id', p_id)
+    from public.clients c
+   where c.id = case kind
+                  when 'invoice' then (select i.client_id from public.invoices i where i.id = p_id)
+                  else (select q.client_id from public.quotes q where q.id = p_id) end
+     and not c.archived
+  on conflict (dedupe_key) do nothing;
+end
+$$;
+
+revoke all on function private.queue_document_email(text, uuid) from public, anon, authenticated, service_role;
 
 -- functions/private.queue_payment_emails.sql --------------------------------------------------
 
 /**
  * The emails a recorded payment sends, queued as kinds with their context (the worker renders
  * them): the receipt when the money counts; when it does not (wrong amount, currency or
- * invoice), a note to the client that the payment is being reviewed instead, and, for every
- * flag, a notice to the business's contact email. One of each per payment (dedupe keys).
+ * invoice), a note to the client that the payment is being reviewed instead; and, when the
+ * business wants to hear of payments, a notice to it: a flagged payment gets its own, prominent
+ * one (payment_flagged). One of each per payment (dedupe keys).
  */
 create or replace function private.queue_payment_emails(p_payment public.payments) returns void
 language plpgsql
@@ -678,16 +793,97 @@ begin
          details
   on conflict (dedupe_key) do nothing;
 
-  if p_payment.flag is not null and details ->> 'contact_email' is not null then
-    insert into public.outbox (dedupe_key, to_email, kind, context)
-    values ('payment_flagged:' || p_payment.id, details ->> 'contact_email', 'payment_flagged', details)
-    on conflict (dedupe_key) do nothing;
+  if p_payment.flag is not null then
+    perform private.notify_business('payment_received', 'payment_flagged',
+                                    'payment_flagged:' || p_payment.id, details);
+  else
+    perform private.notify_business('payment_received', 'business_payment_received',
+                                    'business_payment_received:' || p_payment.id, details);
   end if;
 end
 $$;
 
 revoke all on function private.queue_payment_emails(public.payments) from public, anon, authenticated;
 grant execute on function private.queue_payment_emails(public.payments) to service_role;
+
+-- functions/private.queue_quote_decision_emails.sql -------------------------------------------
+
+/**
+ * A quote accepted or rejected: a copy of the decision to the client (who decided, when, the
+ * reason) and, when the business wants it, a notice to the business. One of each per decision
+ * (dedupe keys). Called by the announce_quote trigger only.
+ */
+create or replace function private.queue_quote_decision_emails(p_quote_id uuid) returns void
+language plpgsql
+security definer
+set search_path = ''
+as $$
+declare
+  details jsonb;
+  client_email text;
+  client_id uuid;
+begin
+  select jsonb_build_object(
+           'quote_id', q.id, 'quote_number', q.number, 'decision', q.status,
+           'decided_by', coalesce(q.accepted_by, q.rejected_by), 'decided_by_email', q.decided_by_email,
+           'decided_at', coalesce(q.accepted_at, q.rejected_at), 'reason', q.rejection_reason,
+           'total', q.total, 'currency', q.currency,
+           'client_name', c.name, 'client_email', c.email, 'time_zone', s.time_zone),
+         c.email, c.id
+    into details, client_email, client_id
+    from public.quotes q
+    join public.clients c on c.id = q.client_id
+    cross join public.settings s
+   where q.id = p_quote_id;
+
+  insert into public.outbox (client_id, dedupe_key, to_email, kind, context)
+  values (client_id, 'quote_decided:' || p_quote_id, client_email, 'quote_decided', details)
+  on conflict (dedupe_key) do nothing;
+  perform private.notify_business('quote_decided', 'business_quote_decided',
+                                  'business_quote_decided:' || p_quote_id, details);
+end
+$$;
+
+revoke all on function private.queue_quote_decision_emails(uuid) from public, anon, authenticated, service_role;
+
+-- functions/private.queue_refund_emails.sql ---------------------------------------------------
+
+/**
+ * A refund of p_amount on a payment: the client's notice and, when the business wants it, the
+ * business's. One of each per refund (the dedupe keys name the refunded total it reached).
+ * Called by record_refund.
+ */
+create or replace function private.queue_refund_emails(p_payment_id uuid, p_amount bigint) returns void
+language plpgsql
+set search_path = ''
+as $$
+declare
+  details jsonb;
+  key text;
+begin
+  select jsonb_build_object(
+           'payment_id', p.id, 'refund_amount', p_amount, 'amount_refunded', p.amount_refunded,
+           'amount', p.amount, 'currency', p.currency, 'receipt_number', p.receipt_number,
+           'card_brand', p.card_brand, 'card_last4', p.card_last4,
+           'invoice_id', i.id, 'invoice_number', i.number, 'invoice_currency', i.currency,
+           'amount_due', i.amount_due, 'client_name', c.name, 'client_email', c.email),
+         p.id || ':' || p.amount_refunded
+    into details, key
+    from public.payments p
+    join public.invoices i on i.id = p.invoice_id
+    join public.clients c on c.id = i.client_id
+   where p.id = p_payment_id;
+
+  insert into public.outbox (client_id, dedupe_key, to_email, kind, context)
+  select i.client_id, 'refund:' || key, details ->> 'client_email', 'refund', details
+    from public.invoices i where i.id = (details ->> 'invoice_id')::uuid
+  on conflict (dedupe_key) do nothing;
+  perform private.notify_business('refund', 'business_refund', 'business_refund:' || key, details);
+end
+$$;
+
+revoke all on function private.queue_refund_emails(uuid, bigint) from public, anon, authenticated, service_role;
+grant execute on function private.queue_refund_emails(uuid, bigint) to service_role;
 
 -- functions/private.quote_summary.sql ---------------------------------------------------------
 
@@ -918,7 +1114,8 @@ grant execute on function private.record_first_view(text, uuid) to authenticated
  * A charge was refunded (fully or partly): the payment records the refunded total Stripe
  * reports, which restores the amount due (trigger) and appears in history and activity. A
  * refund of a payment not recorded yet waits for it (never dropped: the invoice would show
- * paid although the money went back).
+ * paid although the money went back). Each refund is emailed to the client and, when it wants
+ * it, the business (queue_refund_emails).
  */
 create or replace function private.record_refund(p_charge jsonb) returns jsonb
 language plpgsql
@@ -946,6 +1143,7 @@ begin
          card_brand = coalesce(card_brand, card ->> 'brand'),
          card_last4 = coalesce(card_last4, card ->> 'last4')
    where id = payment.id;
+  perform private.queue_refund_emails(payment.id, least(refunded, payment.amount) - payment.amount_refunded);
   return jsonb_build_object('status', 'refunded', 'payment_id', payment.id, 'amount_refunded', refunded);
 end
 $$;
@@ -1544,6 +1742,24 @@ $$;
 revoke all on function public.consume_login(text, text, text, integer, text, timestamptz) from public, anon, authenticated, service_role;
 grant execute on function public.consume_login(text, text, text, integer, text, timestamptz) to service_role;
 
+-- functions/email_document.sql ----------------------------------------------------------------
+
+/**
+ * The worker's read of a sent invoice or quote for its email (private.email_document): null when
+ * it is no longer sent. Service role only.
+ */
+create or replace function public.email_document(p_kind text, p_id uuid) returns jsonb
+language sql
+stable
+security invoker
+set search_path = ''
+as $$
+  select private.email_document(p_kind, p_id)
+$$;
+
+revoke all on function public.email_document(text, uuid) from public, anon, authenticated, service_role;
+grant execute on function public.email_document(text, uuid) to service_role;
+
 -- functions/expire_checkout_session.sql -------------------------------------------------------
 
 /** Marks a session the portal expired on Stripe (a newer "Pay now" replaced it). Service role only. */
@@ -1703,6 +1919,52 @@ revoke all on function public.issue_login_link(text, text, text, integer, timest
   from public, anon, authenticated;
 grant execute on function public.issue_login_link(text, text, text, integer, timestamptz)
   to service_role;
+
+-- functions/park_outbox.sql -------------------------------------------------------------------
+
+/**
+ * Gives up on one email, keeping it (never deleted) as failed with the reason, for the
+ * administrators' delivery view: after the last retry, when a mail server refused the address
+ * for good (p_bounced: the client's address is flagged), or when what it announced is no longer
+ * true (p_skipped: an invoice made void before the email left; nobody is told). Otherwise the
+ * business is told, when it wants to hear about failed deliveries (never about its own notices,
+ * which would loop). Service role only (invoker: the service role writes both tables).
+ */
+create or replace function public.park_outbox(p_id bigint, p_reason text, p_bounced boolean default false,
+                                              p_skipped boolean default false) returns void
+language plpgsql
+security invoker
+set search_path = ''
+as $$
+declare
+  email public.outbox;
+begin
+  update public.outbox o
+     set status = 'failed', last_error = left(p_reason, 1000)
+   where o.id = p_id
+  returning o.* into email;
+  if not found then
+    return;
+  end if;
+  if p_bounced then
+    update public.clients c
+       set email_bounced_at = now(), email_bounce_reason = left(p_reason, 1000)
+     where lower(c.email) = lower(email.to_email);
+  end if;
+  -- Never about the business's own notices (payment_flagged, business_*): that would loop.
+  if not p_skipped and coalesce(email.kind, '') not like 'business\_%'
+     and email.kind is distinct from 'payment_flagged' then
+    perform private.notify_business('delivery_failed', 'business_delivery_failed',
+                                    'business_delivery_failed:' || email.id,
+                                    jsonb_build_object('outbox_id', email.id, 'kind', email.kind,
+                                                       'to_email', email.to_email, 'reason', p_reason,
+                                                       'attempts', email.attempts, 'bounced', p_bounced));
+  end if;
+end
+$$;
+
+revoke all on function public.park_outbox(bigint, text, boolean, boolean) from public, anon, authenticated, service_role;
+grant execute on function public.park_outbox(bigint, text, boolean, boolean) to service_role;
 
 -- functions/payment_settings.sql --------------------------------------------------------------
 
@@ -2263,6 +2525,68 @@ $$;
 
 revoke all on function public.prepare_checkout(uuid, timestamptz) from public, anon, authenticated, service_role;
 grant execute on function public.prepare_checkout(uuid, timestamptz) to service_role;
+
+-- functions/queue_reminders.sql ---------------------------------------------------------------
+
+/**
+ * The worker's scheduler (every minute or so; nothing else has to run): queues the reminders
+ * that are due as of p_now.
+ * - Invoices: sent, not archived, reminders on, something still due, client not archived. For
+ *   the latest of the business's offsets (days from the due date, business time zone) that
+ *   today has reached, and only if the invoice was already sent on that day; a worker that was
+ *   down catches up with that one reminder, not all it missed. One per invoice and offset
+ *   (dedupe key); none once paid.
+ * - Bookings: confirmed appointments starting within 24 hours, booked more than 24 hours
+ *   before they start (a later booking has just had its confirmation). One per booking.
+ * Returns how many were queued. Service role only (invoker: it reads and writes as the service).
+ */
+create or replace function public.queue_reminders(p_now timestamptz default now()) returns integer
+language plpgsql
+security invoker
+set search_path = ''
+as $$
+declare
+  business public.settings;
+  today date;
+  queued integer := 0;
+  added integer;
+  booking public.bookings;
+begin
+  select s.* into business from public.settings s;
+  today := (p_now at time zone business.time_zone)::date;
+
+  insert into public.outbox (client_id, dedupe_key, to_email, kind, context)
+  select i.client_id, 'invoice_reminder:' || i.id || ':' || o.offset_days, c.email, 'invoice_reminder',
+         jsonb_build_object('invoice_id', i.id, 'invoice_number', i.number, 'currency', i.currency,
+                            'total', i.total, 'amount_due', i.amount_due, 'due_date', i.due_date,
+                            'offset_days', o.offset_days, 'client_name', c.name)
+    from public.invoices i
+    join public.clients c on c.id = i.client_id and not c.archived
+    cross join lateral (
+      select max(d) as offset_days from unnest(business.reminder_offsets) d
+       where i.due_date + d <= today) o
+   where i.status = 'sent' and not i.archived and i.reminders_enabled and i.amount_due > 0
+     and o.offset_days is not null
+     and (i.sent_at at time zone business.time_zone)::date <= i.due_date + o.offset_days
+  on conflict (dedupe_key) do nothing;
+  get diagnostics added = row_count;
+  queued := queued + added;
+
+  for booking in
+    select b.* from public.bookings b
+     where b.status = 'confirmed' and b.starts_at > p_now and b.starts_at <= p_now + interval '24 hours'
+       and b.created_at < b.starts_at - interval '24 hours'
+       and not exists (select from public.outbox x where x.dedupe_key = 'booking_reminder:' || b.id)
+  loop
+    perform private.queue_booking_email(booking, 'reminder');
+    queued := queued + 1;
+  end loop;
+  return queued;
+end
+$$;
+
+revoke all on function public.queue_reminders(timestamptz) from public, anon, authenticated, service_role;
+grant execute on function public.queue_reminders(timestamptz) to service_role;
 
 -- functions/record_checkout_payment.sql -------------------------------------------------------
 
