@@ -140,7 +140,8 @@ def cmd_email_preview(args) -> int:
 
     if args.kind not in CONTEXTS:
         sys.exit(f"No email kind {args.kind!r}. Kinds: {', '.join(sorted(CONTEXTS))}.")
-    app = create_app({"DATABASE_URL": os.environ.get("DATABASE_URL", "postgresql:///unused"),
+    # Demo data only: no database is opened.
+    app = create_app({"DATABASE_URL": None,
                       "PORTAL_BASE_URL": os.environ.get("PORTAL_BASE_URL", "http://127.0.0.1:5000")})
     email = render_email(app, args.kind, CONTEXTS[args.kind], BUSINESS, attach=False)
     if args.html:

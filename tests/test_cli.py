@@ -78,3 +78,21 @@ def test_the_shell_sees_the_exit_codes(database_url, empty_url):
                             capture_output=True, text=True, timeout=60)
     assert (ok.returncode, problems.returncode, failed.returncode) == (0, 1, 1)
     assert "problem(s)" in problems.stdout and failed.stderr.startswith("Check failed: ")
+
+
+def test_email_preview_renders_every_kind_without_a_database(capsys):
+    from app.email_demo import CONTEXTS
+
+    for kind in sorted(CONTEXTS):
+        assert main(["email", "preview", kind]) == 0
+        text = capsys.readouterr().out
+        assert text.startswith("Subject: ") and len(text.splitlines()) > 3, kind
+        assert main(["email", "preview", kind, "--html"]) == 0
+        html = capsys.readouterr().out
+        assert html.lstrip().lower().startswith("<!doctype html>") and "<script" not in html, kind
+
+
+def test_email_preview_of_an_unknown_kind_names_the_kinds():
+    with pytest.raises(SystemExit) as exited:
+        main(["email", "preview", "no_such_kind"])
+    assert "No email kind 'no_such_kind'" in str(exited.value) and "invoice_sent" in str(exited.value)
