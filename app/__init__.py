@@ -3,7 +3,14 @@
 from flask import Flask
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from app import branding, config, errors, formatting, security
+from app import branding, config, data, errors, formatting, i18n, security
+from app.auth import session
+
+
+def choose_mode(config: dict) -> str:
+    """Supabase when its URL is set (the configuration check makes sure its keys come with it),
+    else the portal's own Postgres."""
+    return "supabase" if config.get("SUPABASE_URL") else "postgres"
 
 
 def create_app(test_config: dict | None = None) -> Flask:
@@ -17,6 +24,11 @@ def create_app(test_config: dict | None = None) -> Flask:
         proxies = app.config["TRUSTED_PROXIES"]
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies)
 
+    # The mode is chosen here, once; everything else asks app.config["PORTAL_MODE"].
+    app.config["PORTAL_MODE"] = choose_mode(app.config)
+    data.init_app(app)
+    session.init_app(app)
+    i18n.init_app(app)
     security.init_app(app)
     errors.init_app(app)
     branding.init_app(app)
@@ -37,12 +49,8 @@ def create_app(test_config: dict | None = None) -> Flask:
         from app.payments import bp as payments_bp
 
         app.register_blueprint(payments_bp)
-    if gateway.uses_double(app.config):
-        from app.payments.double import bp as stripe_double_bp
-
-        app.register_blueprint(stripe_double_bp)
     if app.config["PORTAL_ENV"] != "production":
-        from app.dev import bp as dev_bp
+        from app import dev
 
-        app.register_blueprint(dev_bp)
+        dev.init_app(app)
     return app

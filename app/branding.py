@@ -13,9 +13,14 @@ FALLBACK = {"name": "Client Portal", "brand_primary": "#1f4b99", "brand_accent":
 
 
 def business() -> dict:
-    """Read once per request: as the signed-in client when there is one, else as the service."""
+    """Read once per request: as the signed-in client when there is one, else as the service.
+    The process keeps the last profile read; a page's first call returns the profile's version
+    (settings.updated_at) at no extra cost, and while it matches the kept one, no call is made."""
     if "business" not in g:
         g.business = last_known_business()
+        version = g.get("profile_version")
+        if version is not None and version == g.business.get("updated_at"):
+            return g.business
         try:
             identity = current_identity()
             data = get_data(current_app)
@@ -68,6 +73,7 @@ def init_app(app) -> None:
     @app.context_processor
     def layout():
         return {"business": business, "navigation": navigation,
-                "signed_in": lambda: current_identity() is not None,
+                "signed_in": lambda: (not g.get("layout_signed_out")
+                                      and current_identity() is not None),
                 # Buttons for features that a later part of the app provides appear with it.
                 "has_endpoint": lambda endpoint: endpoint in current_app.view_functions}

@@ -1,4 +1,4 @@
-"""The `portal` command: `portal db migrate`, `portal dev`, `portal worker`."""
+"""The `portal` command: `portal db migrate`, `portal dev`, `portal worker`, `portal email preview`."""
 
 import argparse
 import os
@@ -120,12 +120,34 @@ def cmd_worker(args) -> int:
 
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
     # Production (and Supabase mode) name their database themselves: never a throwaway cluster.
-    configured = os.environ.get("PORTAL_ENV") == "production" or os.environ.get("SUPABASE_URL")
+    from app import choose_mode
+
+    configured = (os.environ.get("PORTAL_ENV") == "production"
+                  or choose_mode(os.environ) == "supabase")
     try:
         run_forever(create_app({} if configured else {"DATABASE_URL": local_database_url()}),
                     interval=args.interval)
     except KeyboardInterrupt:
         pass
+    return 0
+
+
+def cmd_email_preview(args) -> int:
+    """Renders one email kind with demo data: its text (with the subject), or its HTML."""
+    from app import create_app
+    from app.email_demo import BUSINESS, CONTEXTS
+    from app.emails import render_email
+
+    if args.kind not in CONTEXTS:
+        sys.exit(f"No email kind {args.kind!r}. Kinds: {', '.join(sorted(CONTEXTS))}.")
+    # Demo data only: no database is opened.
+    app = create_app({"DATABASE_URL": None,
+                      "PORTAL_BASE_URL": os.environ.get("PORTAL_BASE_URL", "http://127.0.0.1:5000")})
+    email = render_email(app, args.kind, CONTEXTS[args.kind], BUSINESS, attach=False)
+    if args.html:
+        print(email.html)
+    else:
+        print(f"Subject: {email.subject}\n\n{email.text}", end="")
     return 0
 
 
@@ -155,6 +177,12 @@ def main(argv=None) -> int:
     worker = commands.add_parser("worker", help="send sign-in links and queued emails (the outbox)")
     worker.add_argument("--interval", type=float, default=2.0, help="seconds between rounds")
     worker.set_defaults(func=cmd_worker)
+    email = commands.add_parser("email", help="email commands")
+    email_commands = email.add_subparsers(dest="email_command", required=True)
+    preview = email_commands.add_parser("preview", help="render an email kind with demo data")
+    preview.add_argument("kind", help="e.g. invoice_sent, payment_receipt, sign_in")
+    preview.add_argument("--html", action="store_true", help="print the HTML part, not the text")
+    preview.set_defaults(func=cmd_email_preview)
     args = parser.parse_args(argv)
     try:
         return args.func(args)

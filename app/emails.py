@@ -1,18 +1,65 @@
-"""One renderer for queued emails: the database queues a kind and a JSON context, and this
-turns them into a subject and a text body with the templates app/templates/email/<kind>.txt,
-through the same filters as pages and PDFs (app/formatting.py: one money format) and one base
-URL (PORTAL_BASE_URL). A template sets its subject with `{% set subject = ... %}`."""
+"""The one renderer for email: the database queues a kind, a recipient and a JSON context; the
+worker turns them here into a branded message, HTML and text, from app/templates/email/<kind>.txt
+and <kind>.html (which extends email/_layout.html), through the same filters as pages and PDFs
+(app/formatting.py: one money format) and one base URL (PORTAL_BASE_URL).
+
+A .txt template sets its subject with `{% set subject = ... %}`. Messages a client may turn off
+(reminders) set `{% set optional = true %}` and get a List-Unsubscribe header.
+"""
+
+from dataclasses import dataclass, field
 
 from flask import Flask
 
+from app.branding import COLOUR, FALLBACK
 
-def render_email(app: Flask, kind: str, context: dict) -> tuple[str, str]:
-    """(subject, text) of a queued email; a missing template raises, so the worker retries."""
+
+@dataclass
+class RenderedEmail:
+    subject: str
+    text: str
+    html: str
+    headers: dict = field(default_factory=dict)
+    attachments: list = field(default_factory=list)
+
+
+def brand(business: dict) -> dict:
+    """The colours the HTML may use: only #rrggbb, as they end up in style attributes."""
+    primary, accent = (business.get(name) or "" for name in ("brand_primary", "brand_accent"))
+    return {"primary": primary if COLOUR.match(primary) else FALLBACK["brand_primary"],
+            "accent": accent if COLOUR.match(accent) else FALLBACK["brand_accent"]}
+
+
+def render_email(app: Flask, kind: str, context: dict, business: dict | None = None,
+                 attach: bool = True) -> RenderedEmail:
+    """A queued email, ready to send; a missing template raises, so the worker retries.
+    `attach=False` skips rendering the PDF (previews)."""
+    business = business or {}
     with app.app_context():
-        template = app.jinja_env.get_template(f"email/{kind}.txt")
-        values = {**context, "portal_url": app.config["PORTAL_BASE_URL"].rstrip("/")}
-        module = template.make_module(values)
-        subject = " ".join(str(getattr(module, "subject", "")).split())
+        values = {**context, "business": business, "brand": brand(business),
+                  "portal_url": app.config["PORTAL_BASE_URL"].rstrip("/")}
+        text_module = app.jinja_env.get_template(f"email/{kind}.txt").make_module(values)
+        subject = " ".join(str(getattr(text_module, "subject", "")).split())
         if not subject:
             raise ValueError(f"email/{kind}.txt sets no subject")
-        return subject, str(module).strip() + "\n"
+        html = app.jinja_env.get_template(f"email/{kind}.html").render(values, subject=subject)
+        headers = {}
+        if business.get("contact_email"):
+            headers["Reply-To"] = business["contact_email"]
+        if getattr(text_module, "optional", False):
+            target = business.get("contact_email")
+            headers["List-Unsubscribe"] = (f"<mailto:{target}?subject=unsubscribe>" if target
+                                           else f"<{values['portal_url']}/profile>")
+        return RenderedEmail(subject, str(text_module).strip() + "\n", html, headers,
+                             attachments_for(app, kind, context, business) if attach else [])
+
+
+def attachments_for(app: Flask, kind: str, context: dict, business: dict) -> list[dict]:
+    """The PDF of a sent invoice or quote, from the same renderer and cache as the download."""
+    if kind not in ("invoice_sent", "quote_sent"):
+        return []
+    from app.pdf.views import document_pdf
+
+    document_kind = kind.removesuffix("_sent")
+    filename, pdf = document_pdf(document_kind, context["document"], context["client"], business)
+    return [{"filename": filename, "content_type": "application/pdf", "bytes": pdf}]

@@ -27,6 +27,9 @@ def render_error(status: int, message: str | None = None):
     # the last known profile, and the navigation only when the session was already checked.
     g.setdefault("business", last_known_business())
     g.setdefault("identity", None)
+    # A session the cookie claims but no call has checked yet (the page's call may be what
+    # failed): the layout shows it signed out rather than ask the database.
+    g.layout_signed_out = g.get("session_unchecked", False)
     return render_template("error.html", status=status, message=message), status
 
 

@@ -1,11 +1,13 @@
-"""Pages under load: the dashboard and the invoice list as signed-in clients, served by gunicorn
-on loopback and driven by wrk, against a static file of the same app in the same run.
+"""Pages under load: every portal page as signed-in clients (and the heavy client's), served by
+gunicorn on loopback and driven by wrk, against a static file of the same app and the floor
+(bench/floor_app.py: one pooled RLS query behind the same cookie) in the same run, at 4 and 16
+connections.
 
 Uses the 10k-client data set of bench_rls.py (database portal_bench; run that first). Each
 request carries the session cookie of one of 200 clients, signed in through the same database
 functions the sign-in pages use.
 
-    .venv/bin/python bench/bench_pages.py [--duration 15] [--connections 4] [--workers 3] [--threads 2]
+    .venv/bin/python bench/bench_pages.py [--duration 10] [--connections 4,16] [--workers 3] [--threads 2]
 """
 
 import argparse
@@ -30,15 +32,19 @@ from app.db import cluster
 from app.db.migrate import migrate
 
 SECRET_KEY, JWT_SECRET = "bench-" + "s" * 40, "bench-jwt-" + "j" * 40
-TARGETS = {"static file (baseline)": "/static/portal.css", "dashboard": "/",
-           "invoice list": "/invoices?status=all"}
+# Each request takes the next line of its target's file: a path and a client's cookie, so the
+# document pages open each client's own invoice or quote.
 LUA = """
-local cookies = {}
-for line in io.lines("%(cookies)s") do cookies[#cookies + 1] = line end
+local lines = {}
+for line in io.lines("%(requests)s") do
+  local path, cookie = line:match("([^\t]*)\t(.*)")
+  lines[#lines + 1] = {path, cookie}
+end
 local n = 0
 request = function()
   n = n + 1
-  return wrk.format("GET", "%(path)s", {["Cookie"] = cookies[(n %% #cookies) + 1]})
+  local line = lines[(n %% #lines) + 1]
+  return wrk.format("GET", line[1], {["Cookie"] = line[2]})
 end
 done = function(summary, latency, requests)
   io.write(string.format("RESULT %%d %%d %%.3f %%.3f %%.3f\\n", summary.requests,
@@ -46,16 +52,27 @@ done = function(summary, latency, requests)
     latency:percentile(50) / 1000, latency:percentile(95) / 1000, latency:percentile(99) / 1000))
 end
 """
+# A client's newest invoice and quote (one each), for the document pages.
+DOCUMENTS = """
+select (select i.id from public.invoices i where i.client_id = c.id and i.status = 'sent'
+          order by i.issue_date desc limit 1),
+       (select q.id from public.quotes q where q.client_id = c.id and q.status <> 'draft'
+          order by q.issue_date desc limit 1)
+  from public.clients c where lower(c.email) = lower(%s)
+"""
+# The client with the most invoices: the heavy one.
+HEAVY = """
+select c.email from public.clients c join public.invoices i on i.client_id = c.id
+ group by c.email order by count(*) desc limit 1
+"""
 
 
-def session_cookies(url: str, count: int) -> list[str]:
-    """Signed session cookies for `count` clients, made exactly as a sign-in makes them."""
+def session_cookies(url: str, emails: list[str]) -> list[str]:
+    """Signed session cookies for these clients, made exactly as a sign-in makes them."""
     app = create_app({"SECRET_KEY": SECRET_KEY, "DATABASE_URL": url})
     serializer = SecureCookieSessionInterface().get_signing_serializer(app)
     cookies = []
     with psycopg.connect(url, autocommit=True) as conn:
-        emails = [r[0] for r in conn.execute(
-            "select email from public.clients where portal_access order by id limit %s", (count,))]
         conn.execute("delete from private.login_requests")
         for email in emails:
             token = secrets.token_hex(16)
@@ -63,8 +80,9 @@ def session_cookies(url: str, count: int) -> list[str]:
             conn.execute("set role service_role")
             conn.execute("select public.issue_login_link(%s, %s, %s)",
                          (email, token_hash, token_hash))
-            signed = conn.execute("select public.consume_login_link(%s, 28800, 'bench', %s)",
-                                  (token_hash, datetime.now(UTC))).fetchone()[0]
+            signed = conn.execute(
+                "select public.consume_login(p_token_hash => %s, p_session_lifetime_seconds => 28800,"
+                " p_user_agent => 'bench', p_now => %s)", (token_hash, datetime.now(UTC))).fetchone()[0]
             conn.execute("reset role")
             access = jwt_tokens.issue_access_token(
                 JWT_SECRET, client_id=signed["client_id"], email=signed["email"],
@@ -80,9 +98,15 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def run_wrk(base: str, path: str, cookie_file: str, duration: int, connections: int) -> dict:
+def request_file(lines: list[tuple[str, str]]) -> str:
+    with tempfile.NamedTemporaryFile("w", suffix=".txt", delete=False) as handle:
+        handle.write("".join(f"{path}\t{cookie}\n" for path, cookie in lines))
+    return handle.name
+
+
+def run_wrk(base: str, requests: str, duration: int, connections: int) -> dict:
     with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as script:
-        script.write(LUA % {"cookies": cookie_file, "path": path})
+        script.write(LUA % {"requests": requests})
     out = subprocess.run(["wrk", "-t2", f"-c{connections}", f"-d{duration}s", "-s", script.name, base],
                          capture_output=True, text=True, check=True).stdout
     found = re.search(r"RESULT (\d+) (\d+) ([\d.]+) ([\d.]+) ([\d.]+)", out)
@@ -92,12 +116,76 @@ def run_wrk(base: str, path: str, cookie_file: str, duration: int, connections: 
             "requests": int(requests), "errors": int(errors)}
 
 
+def targets(url: str, clients: int) -> dict[str, tuple[str, str]]:
+    """Every page to measure: its server ("portal" or "floor") and its request file."""
+    with psycopg.connect(url) as conn:
+        emails = [r[0] for r in conn.execute(
+            "select email from public.clients where portal_access order by id limit %s", (clients,))]
+        documents = [conn.execute(DOCUMENTS, (email,)).fetchone() for email in emails]
+        heavy = conn.execute(HEAVY).fetchone()[0]
+    cookies = session_cookies(url, emails)
+    [heavy_cookie] = session_cookies(url, [heavy])
+    every = lambda path: request_file([(path, cookie) for cookie in cookies])  # noqa: E731
+    return {
+        "static file": ("portal", every("/static/portal.css")),
+        "floor (1 RLS query)": ("floor", every("/floor")),
+        "dashboard": ("portal", every("/")),
+        "invoice list": ("portal", every("/invoices?status=all")),
+        "an invoice": ("portal", request_file([(f"/invoices/{invoice}", cookie) for cookie, (
+            invoice, _) in zip(cookies, documents, strict=True) if invoice])),
+        "quote list": ("portal", every("/quotes?status=all")),
+        "a quote": ("portal", request_file([(f"/quotes/{quote}", cookie) for cookie, (
+            _, quote) in zip(cookies, documents, strict=True) if quote])),
+        "heavy: dashboard": ("portal", request_file([("/", heavy_cookie)])),
+        "heavy: invoice list": ("portal", request_file([("/invoices?status=all", heavy_cookie)])),
+        "heavy: overdue": ("portal", request_file([("/invoices?status=overdue", heavy_cookie)])),
+        "heavy: quote list": ("portal", request_file([("/quotes?status=all", heavy_cookie)])),
+    }
+
+
+def start_server(app: str, env: dict, args) -> tuple[subprocess.Popen, str]:
+    port = free_port()
+    server = subprocess.Popen(
+        [sys.executable, "-m", "gunicorn", "-w", str(args.workers), "--threads", str(args.threads),
+         "-b", f"127.0.0.1:{port}", "--log-level", "warning", app], env=env)
+    for _ in range(100):
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
+            break
+        except OSError:
+            time.sleep(0.1)
+    return server, f"http://127.0.0.1:{port}"
+
+
+HEAVY_PAIRS = {"heavy: dashboard": "dashboard", "heavy: invoice list": "invoice list",
+               "heavy: overdue": "invoice list", "heavy: quote list": "quote list"}
+
+
+def report(results: dict, connections: int) -> None:
+    static, floor = results["static file"], results["floor (1 RLS query)"]
+    print(f"\n{connections} connections")
+    print(f"{'page':<22}{'req/s':>8}{'p50 ms':>8}{'p95 ms':>8}{'errors':>7}{'/static':>9}"
+          f"{'/floor':>8}{'p95/static':>11}  goal")
+    for name, r in results.items():
+        ratio, p95_ratio = r["rps"] / static["rps"], r["p95"] / static["p95"]
+        goal = ""
+        if name not in ("static file", "floor (1 RLS query)"):
+            ok = ratio >= 0.6 and p95_ratio <= 3 and not r["errors"]
+            if name in HEAVY_PAIRS:
+                ok = ok and r["rps"] >= 0.5 * results[HEAVY_PAIRS[name]]["rps"]
+            goal = "PASS" if ok else "MISS"
+        print(f"{name:<22}{r['rps']:>8.0f}{r['p50']:>8.2f}{r['p95']:>8.2f}{r['errors']:>7}"
+              f"{ratio:>9.2f}{r['rps'] / floor['rps']:>8.2f}{p95_ratio:>11.2f}  {goal}")
+    for heavy, median in HEAVY_PAIRS.items():
+        print(f"  {heavy} / median {median}: {results[heavy]['rps'] / results[median]['rps']:.2f}")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--database-url")
-    parser.add_argument("--duration", type=int, default=15)
-    parser.add_argument("--connections", type=int, default=4)
+    parser.add_argument("--duration", type=int, default=10)
+    parser.add_argument("--connections", default="4,16", help="comma-separated")
     parser.add_argument("--workers", type=int, default=3)
     parser.add_argument("--threads", type=int, default=2)
     parser.add_argument("--clients", type=int, default=200)
@@ -108,47 +196,34 @@ def main() -> None:
     with psycopg.connect(url) as conn:
         if conn.execute("select count(*) from public.clients").fetchone()[0] < args.clients:
             sys.exit("Run bench/bench_rls.py first: it generates the 10k-client data set.")
-    cookies = session_cookies(url, args.clients)
-    with tempfile.NamedTemporaryFile("w", suffix=".txt", delete=False) as cookie_file:
-        cookie_file.write("\n".join(cookies) + "\n")
+    pages = targets(url, args.clients)
 
-    port = free_port()
     env = {**os.environ, "DATABASE_URL": url, "SECRET_KEY": SECRET_KEY, "JWT_SECRET": JWT_SECRET,
            "PORTAL_ENV": "development", "SESSION_IDLE_SECONDS": "86400",
            "DATABASE_POOL_SIZE": str(args.threads)}
-    server = subprocess.Popen(
-        [sys.executable, "-m", "gunicorn", "-w", str(args.workers), "--threads", str(args.threads),
-         "-b", f"127.0.0.1:{port}", "--log-level", "warning", "app:create_app()"], env=env)
-    base = f"http://127.0.0.1:{port}"
+    servers = dict([("portal", start_server("app:create_app()", env, args)),
+                    ("floor", start_server("bench.floor_app:create_app()", env, args))])
     try:
-        for _ in range(100):
-            try:
-                socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
-                break
-            except OSError:
-                time.sleep(0.1)
-        print(f"gunicorn: {args.workers} workers x {args.threads} threads; wrk: {args.connections} "
-              f"connections, {args.duration} s per page; {len(cookies)} signed-in clients\n")
-        print(f"{'page':<24}{'req/s':>10}{'p50 ms':>10}{'p95 ms':>10}{'p99 ms':>10}{'errors':>8}")
-        results = {}
-        for name, path in TARGETS.items():
-            run_wrk(base, path, cookie_file.name, 3, args.connections)  # warm-up
-            result = results[name] = run_wrk(base, path, cookie_file.name, args.duration, args.connections)
-            print(f"{name:<24}{result['rps']:>10.0f}{result['p50']:>10.2f}{result['p95']:>10.2f}"
-                  f"{result['p99']:>10.2f}{result['errors']:>8}")
-        baseline = results["static file (baseline)"]["rps"]
-        print("\nthroughput relative to the static file:")
-        for name in ("dashboard", "invoice list"):
-            print(f"  {name}: {results[name]['rps'] / baseline:.2f}")
-        print("\ntargets: p95 < 25 ms; >= 300 requests/s on 2 cores")
-        for name in ("dashboard", "invoice list"):
-            ok = results[name]["p95"] < 25 and results[name]["rps"] >= 300 and not results[name]["errors"]
-            print(f"  {'PASS' if ok else 'MISS'} {name}: {results[name]['rps']:.0f} req/s, "
-                  f"p95 {results[name]['p95']:.2f} ms")
-        print(json.dumps(results), file=sys.stderr)
+        print(f"gunicorn: {args.workers} workers x {args.threads} threads (portal and floor); "
+              f"wrk: {args.duration} s per page after 3 s of warm-up; {args.clients} signed-in "
+              f"clients; goal per page: >= 0.60 of static, p95 <= 3x static, no errors; "
+              f"heavy >= 0.5 of median")
+        for server, base in servers.values():  # workers load the app on their first requests
+            run_wrk(base, pages["static file" if server is servers["portal"][0]
+                                else "floor (1 RLS query)"][1], 3, 4)
+        every_run = {}
+        for connections in (int(n) for n in args.connections.split(",")):
+            results = every_run[connections] = {}
+            for name, (server, requests) in pages.items():
+                base = servers[server][1]
+                run_wrk(base, requests, 3, connections)  # warm-up
+                results[name] = run_wrk(base, requests, args.duration, connections)
+            report(results, connections)
+        print(json.dumps(every_run), file=sys.stderr)
     finally:
-        server.terminate()
-        server.wait()
+        for server, _ in servers.values():
+            server.terminate()
+            server.wait()
 
 
 if __name__ == "__main__":

@@ -21,8 +21,8 @@ import psycopg
 from app import create_app
 from app.db import cluster
 from app.db.migrate import migrate
+from app.dev.stripe_double import samples, signed_event
 from app.payments import gateway
-from app.payments.double import samples, signed_event
 
 SECRET_KEY = "bench-" + "w" * 40
 

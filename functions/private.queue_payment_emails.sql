@@ -1,8 +1,9 @@
 /**
  * The emails a recorded payment sends, queued as kinds with their context (the worker renders
  * them): the receipt when the money counts; when it does not (wrong amount, currency or
- * invoice), a note to the client that the payment is being reviewed instead, and, for every
- * flag, a notice to the business's contact email. One of each per payment (dedupe keys).
+ * invoice), a note to the client that the payment is being reviewed instead; and, when the
+ * business wants to hear of payments, a notice to it: a flagged payment gets its own, prominent
+ * one (payment_flagged). One of each per payment (dedupe keys).
  */
 create or replace function private.queue_payment_emails(p_payment public.payments) returns void
 language plpgsql
@@ -35,10 +36,12 @@ begin
          details
   on conflict (dedupe_key) do nothing;
 
-  if p_payment.flag is not null and details ->> 'contact_email' is not null then
-    insert into public.outbox (dedupe_key, to_email, kind, context)
-    values ('payment_flagged:' || p_payment.id, details ->> 'contact_email', 'payment_flagged', details)
-    on conflict (dedupe_key) do nothing;
+  if p_payment.flag is not null then
+    perform private.notify_business('payment_received', 'payment_flagged',
+                                    'payment_flagged:' || p_payment.id, details);
+  else
+    perform private.notify_business('payment_received', 'business_payment_received',
+                                    'business_payment_received:' || p_payment.id, details);
   end if;
 end
 $$;

@@ -2,7 +2,8 @@
  * A charge was refunded (fully or partly): the payment records the refunded total Stripe
  * reports, which restores the amount due (trigger) and appears in history and activity. A
  * refund of a payment not recorded yet waits for it (never dropped: the invoice would show
- * paid although the money went back).
+ * paid although the money went back). Each refund is emailed to the client and, when it wants
+ * it, the business (queue_refund_emails).
  */
 create or replace function private.record_refund(p_charge jsonb) returns jsonb
 language plpgsql
@@ -30,6 +31,7 @@ begin
          card_brand = coalesce(card_brand, card ->> 'brand'),
          card_last4 = coalesce(card_last4, card ->> 'last4')
    where id = payment.id;
+  perform private.queue_refund_emails(payment.id, least(refunded, payment.amount) - payment.amount_refunded);
   return jsonb_build_object('status', 'refunded', 'payment_id', payment.id, 'amount_refunded', refunded);
 end
 $$;

@@ -12,6 +12,9 @@ from app.db import cluster
 from app.db.migrate import migrate
 from tests.supabase_like import database as supabase_like
 
+# The mail server and settings fixtures, for any test that needs them.
+pytest_plugins = ["tests.mail_fixtures"]
+
 
 @pytest.fixture(scope="session")
 def server_url():

@@ -1,6 +1,7 @@
 """The generated migration carries functions/ and sql/policies/ to Supabase CLI deployments
 (`portal db generate`); CI fails while it is out of date."""
 
+import re
 import shutil
 
 import pytest
@@ -58,3 +59,21 @@ def test_a_version_not_after_the_others_is_refused(project):
     (project / "functions" / "portal_profile.sql").write_text("-- changed\n")
     with pytest.raises(ValueError):
         generate(project, version="20200101000000")
+
+
+def test_a_deleted_function_file_is_dropped_first(project):
+    (project / "functions" / "portal_profile.sql").unlink()
+    text = render(project)
+    drop = "drop function if exists public.portal_profile();"
+    assert drop in text and text.index(drop) < text.index("-- functions/")
+    generate(project)
+    assert is_up_to_date(project) and drop in render(project), "and stays dropped in later ones"
+
+
+def test_only_the_functions_no_file_defines_are_dropped(project):
+    """Once generated, a deleted file's function (and nothing else) is dropped by the next one;
+    functions that migrations themselves define (triggers, helpers) are never dropped."""
+    generate(project)
+    (project / "functions" / "portal_profile.sql").unlink()
+    head = render(project).split("\n-- functions/")[0]
+    assert re.findall(r"drop function if exists (\S+)\(", head) == ["public.portal_profile"]

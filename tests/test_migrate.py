@@ -1,5 +1,6 @@
 """`portal db migrate`: versioned once, repeatable every time, all or nothing per step."""
 
+import shutil
 import uuid
 
 import psycopg
@@ -7,6 +8,7 @@ import pytest
 
 from app.config import PROJECT_ROOT
 from app.db import cluster
+from app.db.check import check
 from app.db.migrate import migrate
 from tests.supabase_like import database as supabase_like
 
@@ -206,3 +208,59 @@ def test_only_a_supabase_database_is_taken_for_one(server_url, scratch_url):
     finally:
         cluster.drop_database(server_url, name)
     assert (report.supabase, report.compat) == (True, "not needed")
+
+
+# --- the re-applied SQL stays in step: functions no file defines are dropped ------------------
+
+@pytest.fixture
+def project_copy(tmp_path):
+    """The repository's SQL in a folder of its own, to delete and change files in."""
+    for folder in ("functions", "sql", "supabase/migrations"):
+        shutil.copytree(PROJECT_ROOT / folder, tmp_path / folder)
+    return tmp_path
+
+
+def functions_named(url, name):
+    with psycopg.connect(url) as conn:
+        return [r[0] for r in conn.execute(
+            "select oid::regprocedure::text from pg_proc where proname = %s order by 1", (name,))]
+
+
+def test_a_deleted_function_file_drops_the_function(scratch_url, project_copy):
+    migrate(scratch_url, root=project_copy)
+    (project_copy / "functions" / "portal_profile.sql").unlink()
+    report = migrate(scratch_url, root=project_copy)
+    assert report.dropped == ["portal_profile()"]
+    assert functions_named(scratch_url, "portal_profile") == []
+    assert "dropped portal_profile() (no file defines it any more)" in report.summary()
+    assert not [p for p in check(scratch_url, root=project_copy).problems if "orphan" in p]
+
+
+def test_a_changed_signature_leaves_no_old_overload(scratch_url, project_copy):
+    migrate(scratch_url, root=project_copy)
+    path = project_copy / "functions" / "portal_profile.sql"
+    path.write_text(path.read_text().replace("public.portal_profile()",
+                                             "public.portal_profile(p_unused integer default null)")
+                    .replace("function public.portal_profile(p_unused integer default null) from",
+                             "function public.portal_profile(integer) from")
+                    .replace("function public.portal_profile(p_unused integer default null) to",
+                             "function public.portal_profile(integer) to"))
+    report = migrate(scratch_url, root=project_copy)
+    assert report.dropped == ["portal_profile()"]
+    assert functions_named(scratch_url, "portal_profile") == ["portal_profile(integer)"]
+    assert check(scratch_url, root=project_copy).problems == []
+
+
+def test_an_orphan_still_in_use_is_refused_and_nothing_changes(scratch_url, project_copy):
+    migrate(scratch_url, root=project_copy)
+    with psycopg.connect(scratch_url, autocommit=True) as conn:
+        conn.execute("create view public.wt_arch_profile_user as select public.portal_profile()")
+    (project_copy / "functions" / "portal_profile.sql").unlink()
+    (project_copy / "functions" / "wt_arch_added.sql").write_text(
+        "create or replace function public.wt_arch_added() returns int language sql as 'select 1';"
+        "\nrevoke all on function public.wt_arch_added() from public, anon, authenticated, service_role;")
+    with pytest.raises(psycopg.errors.DependentObjectsStillExist) as refused:
+        migrate(scratch_url, root=project_copy)
+    assert any("Refusing to drop portal_profile()" in note for note in refused.value.__notes__)
+    assert functions_named(scratch_url, "portal_profile") == ["portal_profile()"]
+    assert functions_named(scratch_url, "wt_arch_added") == []  # the whole step rolled back

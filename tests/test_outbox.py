@@ -1,5 +1,5 @@
-"""The outbox: each queued email is sent once, failures are retried with backoff, two workers
-never send the same email."""
+"""The outbox: each queued email is sent once, failures are retried with backoff and then
+parked (kept, the business told), two workers never send the same email."""
 
 import socket
 import threading
@@ -100,3 +100,28 @@ def test_calendar_attachments_arrive_byte_for_byte():
     attachment = next(BytesParser(policy=policy.default).parsebytes(message.as_bytes()).iter_attachments())
     assert (attachment.get_content_type(), attachment.get_filename()) == ("text/calendar", "booking.ics")
     assert attachment.get_payload(decode=True) == ics.encode()  # CRLF and UTF-8 untouched
+
+
+def test_an_email_failing_every_try_is_parked_kept_and_the_business_told(app, queued, database_url,
+                                                                         settings):
+    settings(notification_email="office@business.test",
+             notify_events=["delivery_failed"])
+    (address,) = queued()
+    app.config.update(SMTP_HOST="127.0.0.1", SMTP_PORT=closed_port())  # down for good
+    for attempt in range(1, 9):
+        with psycopg.connect(database_url, autocommit=True) as conn:
+            conn.execute("update public.outbox set next_attempt_at = now() where to_email = %s",
+                         (address,))
+        outbox.deliver_outbox(app)
+        expected = "failed" if attempt == 8 else "pending"
+        assert state(database_url, address)[:3] == (expected, attempt, True), f"try {attempt}"
+    # Parked: never tried again, never deleted, and the business hears of it once.
+    with psycopg.connect(database_url, autocommit=True) as conn:
+        conn.execute("update public.outbox set next_attempt_at = now() where to_email = %s", (address,))
+        outbox.deliver_outbox(app)
+        assert state(database_url, address)[:2] == ("failed", 8)
+        notices = conn.execute(
+            "select count(*) from public.outbox where kind = 'business_delivery_failed'"
+            " and to_email = 'office@business.test' and context ->> 'to_email' = %s",
+            (address,)).fetchone()[0]
+    assert notices == 1

@@ -63,3 +63,9 @@ def test_pgtap_file(pgtap_database_url, path):
     passed = sum(1 for line in lines if PASSED.match(line))
     assert passed == plans[0], (
         f"{path.name}: planned {plans[0]} tests but {passed} passed:\n{run.stdout}")
+
+
+def test_the_test_clients_come_from_one_helper():
+    """One definition (tests.create_clients in the setup file), not a block copied per file."""
+    copies = [p.name for p in FILES if p != SETUP and "'a@pgtap.test', true, false)" in p.read_text()]
+    assert copies == []

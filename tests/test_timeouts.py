@@ -110,8 +110,8 @@ def sleeper(database_url):
 
 
 def test_a_runaway_statement_is_cancelled_by_the_statement_timeout(app, sleeper):
-    app.config["DATABASE_STATEMENT_TIMEOUT_MS"] = 300
-    data = get_data(app)
+    # Settings are read once, when the app is made and its adapter attached.
+    data = get_data(create_app({**app.config, "DATABASE_STATEMENT_TIMEOUT_MS": 300}))
     started = time.monotonic()
     with pytest.raises(Unavailable):
         data.call_as_service("wt_ui_sleep", p_seconds=3)

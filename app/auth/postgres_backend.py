@@ -1,6 +1,6 @@
 """Magic links in plain-Postgres mode: the project's own, with Supabase Auth's semantics.
 
-The database functions (issue_login_link, consume_login_link, consume_login_code,
+The database functions (issue_login_link, consume_login,
 touch_session, revoke_session) do the deciding; this module makes the secrets, sends the email
 (from the worker: see app/auth/link_requests.py) and issues the JWT that the portal functions'
 RLS reads.
@@ -12,13 +12,15 @@ import jwt
 
 from app.auth import jwt_tokens, tokens
 from app.auth.base import Resumed, SessionEnded, SignInRefused
-from app.data import ClientIdentity
+from app.data import ClientIdentity, DataError
+from app.emails import render_email
 from app.mail import send_email
 
 
 class PostgresAuth:
-    def __init__(self, data, config):
-        self.data, self.config = data, config
+    def __init__(self, data, app):
+        # The app, for the email renderer (app/emails.py) the sign-in email shares.
+        self.data, self.app, self.config = data, app, app.config
 
     def send_link(self, email: str, confirm_url: str) -> None:
         """The worker's part: a new link and code, made here in memory; the database keeps only
@@ -30,20 +32,23 @@ class PostgresAuth:
             p_ttl_seconds=self.config["LOGIN_LINK_TTL_SECONDS"], p_now=datetime.now(UTC))
         if result["status"] != "created":
             return  # portal access was switched off since the request: nothing to send
-        business = self.data.call_as_service("business_profile")["name"]
+        business = self.data.call_as_service("business_profile")
         link = f"{confirm_url}?token_hash={token}&type=email"
-        send_email(self.config, result["email"], f"Your sign-in link for {business}",
-                   sign_in_email_text(business, link, code))
+        # Rendered here, never queued: the live link and code are never stored (the worker makes
+        # them and sends them at once).
+        email = render_email(self.app, "sign_in", {"link": link, "code": code}, business)
+        send_email(self.config, result["email"], email.subject, email.text, email.html,
+                   headers=email.headers)
 
     def verify_link(self, token_hash: str, user_agent: str | None) -> dict:
         return self._session_from(self.data.call_as_service(
-            "consume_login_link", p_token_hash=tokens.hash_link_token(token_hash),
+            "consume_login", p_token_hash=tokens.hash_link_token(token_hash),
             p_session_lifetime_seconds=self.config["SESSION_LIFETIME_SECONDS"],
             p_user_agent=user_agent, p_now=datetime.now(UTC)))
 
     def verify_code(self, email: str, code: str, user_agent: str | None) -> dict:
         return self._session_from(self.data.call_as_service(
-            "consume_login_code", p_email=email,
+            "consume_login", p_email=email,
             p_code_hash=tokens.hash_code(self.config["SECRET_KEY"], email, code),
             p_session_lifetime_seconds=self.config["SESSION_LIFETIME_SECONDS"],
             p_user_agent=user_agent, p_now=datetime.now(UTC)))
@@ -57,19 +62,44 @@ class PostgresAuth:
             session_id=result["session_id"], lifetime_seconds=self.config["SESSION_LIFETIME_SECONDS"])
         return {"mode": "postgres", "access_token": token}
 
-    def resume(self, stored: dict) -> Resumed:
+    # The session check can ride along with the page's first database call (one round trip):
+    # see app/auth/session.py.
+    defers_session_check = True
+
+    def claimed(self, stored: dict) -> ClientIdentity:
+        """The identity the cookie claims, verified without the database (signature, expiry):
+        the session row still has to be checked before anything is shown."""
         try:
             claims = jwt_tokens.verify_access_token(self.config["JWT_SECRET"], stored["access_token"])
         except jwt.ExpiredSignatureError as error:
             raise SessionEnded("expired") from error
         except (jwt.InvalidTokenError, KeyError) as error:
             raise SessionEnded("revoked") from error
+        return ClientIdentity(stored["access_token"], claims)
+
+    def call_checking_session(self, identity: ClientIdentity, calls: list[tuple[str, dict]]):
+        """The session check and the calls in one round trip: the profile version, the results."""
+        try:
+            state, results = self.data.call_checking_session(
+                identity, self.config["SESSION_IDLE_SECONDS"], datetime.now(UTC), calls)
+        except DataError as error:
+            state = getattr(error, "session_state", None)
+            if state and state["status"] != "active":
+                raise SessionEnded(state["status"]) from error
+            error.session_live = bool(state)
+            raise
+        if state["status"] != "active":
+            raise SessionEnded(state["status"])
+        return state.get("profile_version"), results
+
+    def resume(self, stored: dict) -> Resumed:
+        identity = self.claimed(stored)
         state = self.data.call_as_service(
-            "touch_session", p_session_id=claims["session_id"],
+            "touch_session", p_session_id=identity.claims["session_id"],
             p_idle_seconds=self.config["SESSION_IDLE_SECONDS"], p_now=datetime.now(UTC))
         if state["status"] != "active":
             raise SessionEnded(state["status"])
-        return Resumed(ClientIdentity(stored["access_token"], claims), stored)
+        return Resumed(identity, stored)
 
     def sign_out(self, stored: dict) -> None:
         try:
@@ -78,13 +108,3 @@ class PostgresAuth:
             return
         self.data.call_as_service("revoke_session", p_session_id=claims["session_id"],
                                   p_now=datetime.now(UTC))
-
-
-def sign_in_email_text(business: str, link: str, code: str) -> str:
-    return (
-        f"Sign in to {business}\n\n"
-        f"Open this link, then press the \"Sign in\" button:\n{link}\n\n"
-        f"Opening the portal on another device? Enter this code on the sign-in page: {code}\n\n"
-        "The link and the code work once and expire in 24 hours. If you did not ask for this "
-        "email, you can ignore it: nobody can sign in without it.\n"
-    )

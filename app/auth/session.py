@@ -6,22 +6,28 @@ from functools import wraps
 from flask import current_app, flash, g, redirect, request, session, url_for
 
 from app.auth.base import ENDED, SessionEnded
-from app.data import get_data
+from app.data import DataError, get_data
+
+
+def init_app(app) -> None:
+    """Attaches the sign-in backend of the app's mode (chosen once, in create_app)."""
+    if "portal_data" not in app.extensions:
+        return  # no database configured: get_backend says so when asked
+    if app.config["PORTAL_MODE"] == "supabase":
+        from app.auth.supabase_backend import SupabaseAuth
+
+        app.extensions["portal_auth"] = SupabaseAuth(get_data(app), app.config)
+    else:
+        from app.auth.postgres_backend import PostgresAuth
+
+        app.extensions["portal_auth"] = PostgresAuth(get_data(app), app)
 
 
 def get_backend(app):
-    backend = app.extensions.get("portal_auth")
-    if backend is None:
-        if app.config.get("SUPABASE_URL"):
-            from app.auth.supabase_backend import SupabaseAuth
-
-            backend = SupabaseAuth(get_data(app), app.config)
-        else:
-            from app.auth.postgres_backend import PostgresAuth
-
-            backend = PostgresAuth(get_data(app), app.config)
-        app.extensions["portal_auth"] = backend
-    return backend
+    """The backend init_app attached."""
+    if "portal_auth" not in app.extensions:
+        get_data(app)  # raises, saying which settings are missing
+    return app.extensions["portal_auth"]
 
 
 def start_session(stored: dict) -> None:
@@ -31,37 +37,92 @@ def start_session(stored: dict) -> None:
     session.permanent = False
 
 
-def current_identity():
-    """The signed-in client's identity, or None (with g.session_ended saying why)."""
+def _claimed_identity():
+    """The identity of this request as far as it is known without a round trip of its own:
+    checked (Supabase mode, or Postgres mode once the session check ran) or only claimed
+    (Postgres mode: the signed cookie, whose session the page's first call checks)."""
     if "identity" not in g:
-        g.identity, g.session_ended = None, None
+        g.identity, g.session_ended, g.session_unchecked = None, None, False
         stored = session.get("auth")
         if stored:
+            backend = get_backend(current_app)
             try:
-                resumed = get_backend(current_app).resume(stored)
+                if getattr(backend, "defers_session_check", False):
+                    g.identity, g.session_unchecked = backend.claimed(stored), True
+                else:
+                    resumed = backend.resume(stored)
+                    g.identity = resumed.identity
+                    if resumed.stored != stored:
+                        session["auth"] = resumed.stored
             except SessionEnded as ended:
-                session.pop("auth", None)
-                g.session_ended = ended.reason
-            else:
-                g.identity = resumed.identity
-                if resumed.stored != stored:
-                    session["auth"] = resumed.stored
+                _end_session(ended.reason)
+    return g.identity
+
+
+def _end_session(reason: str) -> None:
+    session.pop("auth", None)
+    g.identity, g.session_ended, g.session_unchecked = None, reason, False
+
+
+def current_identity():
+    """The signed-in client's identity, or None (with g.session_ended saying why). Always a
+    checked session: when no call has checked it yet, this costs the check's round trip."""
+    _claimed_identity()
+    if g.get("session_unchecked"):
+        try:
+            get_backend(current_app).resume(session["auth"])
+        except SessionEnded as ended:
+            _end_session(ended.reason)
+        else:
+            g.session_unchecked = False
     return g.identity
 
 
 def call_as_client(function: str, **args):
     """A database function, called with the signed-in client's identity: RLS decides."""
-    return get_data(current_app).call_as_client(current_identity(), function, **args)
+    return call_together((function, args))[0]
+
+
+def call_together(*calls: tuple[str, dict]) -> list:
+    """Several functions as the signed-in client, in order; all or none take effect in
+    Postgres mode, where the request's first call also checks the session in the same round
+    trip. An ended session raises SessionEnded, which login_required turns into the sign-in
+    page."""
+    identity = _claimed_identity()
+    if g.get("session_unchecked"):
+        try:
+            g.profile_version, results = get_backend(current_app).call_checking_session(
+                identity, list(calls))
+        except SessionEnded as ended:
+            _end_session(ended.reason)
+            raise
+        except DataError as error:
+            # The page's call failed but the check found the session live: the error page
+            # shows the signed-in layout, as for any other page.
+            if getattr(error, "session_live", False):
+                g.session_unchecked = False
+            raise
+        g.session_unchecked = False
+        return results
+    data = get_data(current_app)
+    return [data.call_as_client(identity, function, **args) for function, args in calls]
 
 
 def login_required(view):
     @wraps(view)
     def wrapped(*args, **kwargs):
-        if current_identity() is None:
-            if g.session_ended:
-                flash(ENDED[g.session_ended], "info")
-            return redirect(url_for("auth.login", next=request.full_path.rstrip("?")))
-        return view(*args, **kwargs)
+        if _claimed_identity() is not None:
+            try:
+                response = view(*args, **kwargs)
+            except SessionEnded:
+                pass  # the page's first call found the session ended: nothing is shown
+            else:
+                # A view that made no database call has not checked the session yet.
+                if current_identity() is not None:
+                    return response
+        if g.session_ended:
+            flash(ENDED[g.session_ended], "info")
+        return redirect(url_for("auth.login", next=request.full_path.rstrip("?")))
 
     return wrapped
 

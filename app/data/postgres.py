@@ -1,6 +1,7 @@
 """The Postgres adapter: each call one transaction, doing what PostgREST does for an RPC."""
 
 import json
+from contextlib import contextmanager
 from typing import Any
 
 import psycopg
@@ -8,7 +9,7 @@ from psycopg import sql
 from psycopg.types.json import Jsonb
 from psycopg_pool import ConnectionPool, PoolTimeout
 
-from app.data.base import ClientIdentity, Unavailable, check_call, error_for
+from app.data.base import ClientIdentity, DataError, Unavailable, check_call, error_for
 
 SERVICE_CLAIMS = {"role": "service_role"}
 
@@ -32,22 +33,47 @@ class PostgresData:
     def call_as_service(self, function: str, /, **args) -> Any:
         return self._call("service_role", SERVICE_CLAIMS, function, args)
 
+    def call_checking_session(self, identity: ClientIdentity, idle_seconds: int, now,
+                              calls: list[tuple[str, dict]]) -> tuple[dict, list]:
+        """A page's one round trip: the session check (private.touch_current_session, which
+        also returns the business profile's version) and the page's calls, as the client, in
+        one pipelined transaction. Each call runs only while private.current_client_id()
+        accepts the caller, so an ended session yields the check's reason and no data."""
+        statements = []
+        for function, args in calls:
+            check_call(function, args)
+            call, params = _statement(function, args)
+            statements.append((
+                sql.SQL("{} where private.current_client_id() is not null").format(call), params))
+        state = None
+        try:
+            with self._transaction("authenticated", identity.claims) as conn:
+                state = conn.execute("select private.touch_current_session(%s, %s)",
+                                     (idle_seconds, now))
+                cursors = [conn.execute(statement, params) for statement, params in statements]
+        except DataError as error:
+            # A page call failed (e.g. not found) after the check had run: say what the check
+            # found, so the error page knows whether it is showing a signed-in client.
+            error.session_state = _result_of(state)
+            raise
+        rows = [cursor.fetchone() for cursor in cursors]
+        return state.fetchone()[0], [row[0] if row else None for row in rows]
+
     def _call(self, role: str, claims: dict, function: str, args: dict) -> Any:
         check_call(function, args)
-        # Named arguments, as PostgREST passes a JSON body: order never matters and optional
-        # parameters can be left out. Identifiers are quoted by psycopg, values are parameters.
-        call = sql.SQL("select {}({})").format(
-            sql.Identifier("public", function),
-            sql.SQL(", ").join(
-                sql.SQL("{} => {}").format(sql.Identifier(name), sql.Placeholder(name))
-                for name in args))
-        # PostgREST hands a JSON object to a jsonb parameter; psycopg needs to be told.
-        params = {name: Jsonb(value) if isinstance(value, dict) else value
-                  for name, value in args.items()}
+        call, params = _statement(function, args)
+        with self._transaction(role, claims) as conn:
+            result = conn.execute(call, params)
+        return result.fetchone()[0]
+
+    @contextmanager
+    def _transaction(self, role: str, claims: dict):
+        """One transaction as `role` with `claims`, in one round trip: results can be read
+        once the block has ended."""
         try:
-            with self.pool.connection() as conn, conn.transaction():
+            with self.pool.connection() as conn, _one_round_trip(conn):
                 conn.execute(SET_IDENTITY, (role, json.dumps(claims), *self.timeouts))
-                return conn.execute(call, params).fetchone()[0]
+                yield conn
         except PoolTimeout as error:
             raise Unavailable("The database is unavailable or busy.", "unavailable") from error
         except psycopg.Error as error:
@@ -57,3 +83,47 @@ class PostgresData:
                 raise Unavailable("The database is unavailable.", "unavailable") from error
             raise error_for(error.sqlstate, error.diag.message_primary or str(error),
                             error.diag.message_detail) from error
+
+
+@contextmanager
+def _one_round_trip(conn):
+    """BEGIN, the statements sent inside, COMMIT, then a single Sync: one round trip. Our own
+    BEGIN/COMMIT in autocommit mode, since psycopg's transaction() waits for its BEGIN; after
+    an error the server skipped the rest, and the failed transaction is rolled back here."""
+    conn.autocommit = True
+    try:
+        try:
+            with conn.pipeline():
+                conn.execute("begin")
+                yield conn
+                conn.execute("commit")
+        except BaseException:
+            if conn.info.transaction_status == psycopg.pq.TransactionStatus.INERROR:
+                conn.execute("rollback")
+            raise
+    finally:
+        if not conn.closed:
+            conn.autocommit = False
+
+
+def _result_of(cursor) -> dict | None:
+    """A statement's result when the server sent one before the transaction failed."""
+    try:
+        row = cursor.fetchone() if cursor is not None else None
+    except psycopg.Error:
+        return None
+    return row[0] if row else None
+
+
+def _statement(function: str, args: dict):
+    # Named arguments, as PostgREST passes a JSON body: order never matters and optional
+    # parameters can be left out. Identifiers are quoted by psycopg, values are parameters.
+    call = sql.SQL("select {}({})").format(
+        sql.Identifier("public", function),
+        sql.SQL(", ").join(
+            sql.SQL("{} => {}").format(sql.Identifier(name), sql.Placeholder(name))
+            for name in args))
+    # PostgREST hands a JSON object to a jsonb parameter; psycopg needs to be told.
+    params = {name: Jsonb(value) if isinstance(value, dict) else value
+              for name, value in args.items()}
+    return call, params

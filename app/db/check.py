@@ -21,7 +21,7 @@ import psycopg
 
 from app.config import PROJECT_ROOT
 from app.db.generate import SUFFIX as GENERATED
-from app.db.migrate import MIGRATION_NAME, function_files, policy_files
+from app.db.migrate import FUNCTION_REVOKE, MIGRATION_NAME, function_files, policy_files
 
 API_ROLES = ("anon", "authenticated", "service_role")
 SERVICE_TABLE_PRIVILEGES = {"SELECT", "INSERT", "UPDATE", "DELETE"}
@@ -33,8 +33,6 @@ TABLE_GRANT = re.compile(r"grant\s+(?P<privileges>[^;]*?)\s+on\s+(?:table\s+)?"
                          r"(?P<table>(?:public|private)\.\w+)\s+to\s+(?P<roles>[\w\s,]+);", re.IGNORECASE)
 FUNCTION_GRANT = re.compile(r"grant\s+execute\s+on\s+function\s+(?P<functions>.*?)"
                             r"\s+to\s+(?P<roles>[\w\s,]+);", re.IGNORECASE | re.DOTALL)
-FUNCTION_REVOKE = re.compile(r"revoke\s+all\s+on\s+function\s+(?P<signature>[\w.]+\(.*?\))\s+from",
-                             re.IGNORECASE | re.DOTALL)
 FUNCTION_CREATE = re.compile(r"create\s+(?:or\s+replace\s+)?function\s+"
                              r"(?P<name>(?:public|private)\.\w+)\s*\(", re.IGNORECASE)
 PRIVILEGE = re.compile(r"(\w+)\s*(?:\(([^)]*)\))?")
@@ -182,34 +180,45 @@ def check_table_grants(conn, root: Path, report: CheckReport) -> None:
         report.checked.append(f"grants on {len(tables)} tables and their sequences exactly as expected")
 
 
-def check_functions(conn, root: Path, report: CheckReport) -> None:
-    grants, files, created = expected_function_grants(root)
-
-    def resolve(signature):
-        try:
+def resolve(conn, signature: str) -> str | None:
+    """The signature as the catalog spells it, or None when there is no such function."""
+    try:
+        with conn.transaction():  # a savepoint: a type that does not exist (yet) aborts only it
             return conn.execute("select to_regprocedure(%s)::text", (signature,)).fetchone()[0]
-        except psycopg.Error:  # a type that does not exist (yet) there
-            conn.rollback()
-            return None
+    except psycopg.Error:
+        return None
 
-    problems = []
-    expected_signatures = set()
-    for signature in files:
-        resolved = resolve(signature)
-        if resolved is None:
-            problems.append(f"missing function {signature}")
-        expected_signatures.add(resolved)
+
+def orphan_functions(conn, root: Path) -> list[str]:
+    """Functions in `public` or `private` that no file defines (any more): a deleted function
+    file, or the old overload a changed signature left. Functions a migration creates by name
+    (e.g. triggers) and those of extensions are not orphans, nor any overload of a function
+    whose file has no `revoke all` line (its signature is unknown; that line's absence is a
+    problem of its own). `portal db migrate` drops these."""
+    _, files, created = expected_function_grants(root)
+    for path in function_files(root):
+        text = path.read_text()
+        if not FUNCTION_REVOKE.search(text):
+            created |= {m["name"] for m in FUNCTION_CREATE.finditer(text)}
+    expected = {resolve(conn, signature) for signature in files}
     present = conn.execute(f"""
         select p.oid::regprocedure::text, n.nspname || '.' || p.proname from pg_proc p
           join pg_namespace n on n.oid = p.pronamespace
          where p.pronamespace in {SCHEMAS}
            and not exists (select from pg_depend d where d.classid = 'pg_proc'::regclass
                             and d.objid = p.oid and d.deptype = 'e')""").fetchall()
+    return [signature for signature, name in sorted(present)
+            if signature not in expected and name not in created]
+
+
+def check_functions(conn, root: Path, report: CheckReport) -> None:
+    grants, files, _ = expected_function_grants(root)
+    problems = [f"missing function {signature}" for signature in files
+                if resolve(conn, signature) is None]
     problems += [f"orphan function {signature} (in no file of the repository)"
-                 for signature, name in sorted(present)
-                 if signature not in expected_signatures and name not in created]
+                 for signature in orphan_functions(conn, root)]
     wanted = {(resolved, "", "EXECUTE", role) for signature, roles in grants.items()
-              if (resolved := resolve(signature)) for role in roles}
+              if (resolved := resolve(conn, signature)) for role in roles}
     rows = actual_grants(conn, "function")
     problems += [f"unexpected grant: {g} may execute {f}" for f, _, _, g in sorted(rows - wanted)]
     problems += [f"missing grant: {g} may not execute {f}" for f, _, _, g in sorted(wanted - rows)]

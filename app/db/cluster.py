@@ -1,31 +1,16 @@
-"""Find a Postgres server, or start a throwaway one from the local binaries.
+"""Find a Postgres server and create or drop databases on it.
 
 Order: DATABASE_URL when set; else the usual local server on 127.0.0.1:5432 when it answers;
-else a private cluster in `.portal/pgdata` (initdb and pg_ctl refuse to run as root, so they
-run as the `postgres` user then).
+else (development only) the throwaway cluster of app/dev/cluster.py.
 """
 
-import atexit
-import fcntl
-import glob
 import os
-import shlex
-import shutil
-import socket
-import subprocess
-from contextlib import contextmanager
-from pathlib import Path
 from urllib.parse import quote, urlsplit, urlunsplit
 
 import psycopg
 from psycopg import sql
 
-from app.config import PROJECT_ROOT
-
 LOCAL_SERVER = "postgresql://postgres@127.0.0.1:5432/postgres"
-CLUSTER_DIR = PROJECT_ROOT / ".portal"
-
-_user_lock = None  # this process's shared lock on the throwaway cluster, once it uses one
 
 
 def resolve_server_url(env=None) -> str:
@@ -33,8 +18,10 @@ def resolve_server_url(env=None) -> str:
     env = os.environ if env is None else env
     if env.get("DATABASE_URL"):
         return env["DATABASE_URL"]
-    if _answers(LOCAL_SERVER):
+    if answers(LOCAL_SERVER):
         return LOCAL_SERVER
+    from app.dev.cluster import start_throwaway_cluster  # development only
+
     return start_throwaway_cluster()
 
 
@@ -66,99 +53,9 @@ def drop_database(server_url: str, name: str) -> None:
                      .format(sql.Identifier(name)))
 
 
-def _answers(url: str) -> bool:
+def answers(url: str) -> bool:
     try:
         with psycopg.connect(url, connect_timeout=2):
             return True
     except psycopg.OperationalError:
         return False
-
-
-def _bindir() -> Path:
-    found = shutil.which("pg_config")
-    if found:
-        out = subprocess.run([found, "--bindir"], capture_output=True, text=True, check=False)
-        candidate = Path(out.stdout.strip())
-        if (candidate / "initdb").exists():
-            return candidate
-    # Debian's pg_config (libpq-dev) points at /usr/bin, which has no initdb.
-    for candidate in sorted(glob.glob("/usr/lib/postgresql/*/bin"), reverse=True):
-        if Path(candidate, "initdb").exists():
-            return Path(candidate)
-    raise RuntimeError("No PostgreSQL server binaries found (install postgresql-15)")
-
-
-def _as_server_user(command: list[str]) -> list[str]:
-    return ["runuser", "-u", "postgres", "--", *command] if os.geteuid() == 0 else command
-
-
-def _run_as_server_user(command: list[str]) -> None:
-    command = _as_server_user(command)
-    done = subprocess.run(command, capture_output=True, text=True, check=False)
-    if done.returncode:
-        hint = ("\n(As root, the cluster runs as `postgres`, which must be able to reach"
-                f" {CLUSTER_DIR}.)" if os.geteuid() == 0 else "")
-        raise RuntimeError(f"{shlex.join(command)} failed:\n{done.stderr or done.stdout}{hint}")
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-@contextmanager
-def _locked(name: str, mode: int = fcntl.LOCK_EX):
-    with open(CLUSTER_DIR / name, "a") as lock:
-        fcntl.flock(lock, mode)
-        yield lock
-
-
-def start_throwaway_cluster() -> str:
-    """Starts (or reuses) the cluster in .portal/pgdata and returns its server URL.
-
-    Every process using it holds a shared lock on .portal/users.lock; the last one to exit stops
-    it, so `make test` ending does not pull the database from under a running `make run`.
-    """
-    global _user_lock
-    data, port_file = CLUSTER_DIR / "pgdata", CLUSTER_DIR / "port"
-    CLUSTER_DIR.mkdir(exist_ok=True)
-    bindir = _bindir()
-    with _locked("cluster.lock"):
-        port = port_file.read_text().strip() if port_file.exists() else None
-        if not (port and _answers(f"postgresql://postgres@127.0.0.1:{port}/postgres")):
-            port = str(_start(bindir, data))
-            port_file.write_text(port)
-        if _user_lock is None:
-            _user_lock = open(CLUSTER_DIR / "users.lock", "a")  # held until exit
-            fcntl.flock(_user_lock, fcntl.LOCK_SH)
-            atexit.register(_stop_if_last_user, bindir, data)
-    return f"postgresql://postgres@127.0.0.1:{port}/postgres"
-
-
-def _start(bindir: Path, data: Path) -> int:
-    if os.geteuid() == 0:
-        shutil.chown(CLUSTER_DIR, "postgres", "postgres")
-    if not (data / "PG_VERSION").exists():
-        _run_as_server_user([str(bindir / "initdb"), "-D", str(data), "-U", "postgres",
-                             "--auth=trust", "--encoding=UTF8", "--no-sync"])
-    port = _free_port()
-    options = (f"-p {port} -k {shlex.quote(str(CLUSTER_DIR))}"
-               " -c listen_addresses=127.0.0.1 -c fsync=off")
-    _run_as_server_user([str(bindir / "pg_ctl"), "-D", str(data), "-o", options,
-                         "-l", str(CLUSTER_DIR / "postgres.log"), "-w", "start"])
-    return port
-
-
-def _stop_if_last_user(bindir: Path, data: Path) -> None:
-    global _user_lock
-    with _locked("cluster.lock"):
-        _user_lock.close()  # releases this process's shared lock
-        _user_lock = None
-        with open(CLUSTER_DIR / "users.lock", "a") as users:
-            try:
-                fcntl.flock(users, fcntl.LOCK_EX | fcntl.LOCK_NB)
-            except BlockingIOError:
-                return  # another process still uses the cluster
-            subprocess.run(_as_server_user([str(bindir / "pg_ctl"), "-D", str(data), "-m", "fast",
-                                            "stop"]), check=False, capture_output=True)

@@ -4,7 +4,10 @@
 2. supabase/migrations/: versioned, each applied once in its own transaction and recorded in
    supabase_migrations.schema_migrations exactly as the Supabase CLI records it.
 3. functions/ (private helpers first) then sql/policies/: repeatable, re-applied on every run,
-   together in one transaction.
+   together in one transaction, which then drops the functions no file defines any more (a
+   deleted file, the old overload of a changed signature). One that something still uses (a
+   trigger, a policy, a view) is not dropped: the run refuses, names it, and applies nothing
+   of that step.
 """
 
 import re
@@ -27,6 +30,11 @@ create table if not exists supabase_migrations.schema_migrations (
 # The Supabase CLI's own pattern; it skips other files in the folder, and so do we.
 MIGRATION_NAME = re.compile(r"^([0-9]+)_(.*)\.sql$")
 
+# A function file's `revoke all on function <signature> from ...` line: its signature as the
+# catalog can resolve it (the create statement's, with names and defaults, cannot be compared).
+FUNCTION_REVOKE = re.compile(r"revoke\s+all\s+on\s+function\s+(?P<signature>[\w.]+\(.*?\))\s+from",
+                             re.IGNORECASE | re.DOTALL)
+
 # Serialises concurrent runs on one database (two deploys, two test processes).
 LOCK_KEY = 7_214_550_391
 
@@ -39,6 +47,7 @@ class MigrationReport:
     skipped: list[str] = field(default_factory=list)
     functions: list[str] = field(default_factory=list)
     policies: list[str] = field(default_factory=list)
+    dropped: list[str] = field(default_factory=list)
 
     def summary(self) -> str:
         target = "Supabase" if self.supabase else f"plain Postgres (compatibility {self.compat})"
@@ -47,6 +56,7 @@ class MigrationReport:
         lines += [f"  skipped {name} (not <version>_<name>.sql)" for name in self.skipped]
         lines.append(f"Repeatable: {len(self.functions)} functions and"
                      f" {len(self.policies)} policy files re-applied")
+        lines += [f"  dropped {signature} (no file defines it any more)" for signature in self.dropped]
         return "\n".join(lines)
 
 
@@ -117,8 +127,29 @@ def migrate(database_url: str, root: Path = PROJECT_ROOT) -> MigrationReport:
 
         functions, policies = function_files(root), policy_files(root)
         with conn.transaction():
+            # Name order is not dependency order (a helper may call one later in the alphabet):
+            # bodies are checked when they run, as in the generated migration.
+            conn.execute("set local check_function_bodies = off")
             for path in functions + policies:
                 run_file(conn, path)
+            report.dropped = drop_orphan_functions(conn, root)
         report.functions = [p.name for p in functions]
         report.policies = [p.name for p in policies]
     return report
+
+
+def drop_orphan_functions(conn, root: Path) -> list[str]:
+    """Drops what `portal db check` calls an orphan; refuses (raises) when one is still used."""
+    from app.db.check import orphan_functions  # check reads this module's file lists
+
+    orphans = orphan_functions(conn, root)
+    for signature in orphans:
+        try:
+            # Not cascade: whatever still uses it must be changed by a migration first.
+            conn.execute(f"drop function {signature}")
+        except psycopg.errors.DependentObjectsStillExist as error:
+            error.add_note(f"Refusing to drop {signature}, which no file of functions/ defines any"
+                           " more, because something still uses it (see the detail above);"
+                           " change that in a new migration, then migrate again.")
+            raise
+    return orphans

@@ -1,45 +1,11 @@
-from flask import current_app, jsonify
-from psycopg import errors
-from psycopg_pool import PoolTimeout
+from flask import current_app
 
-from app.db.pool import get_pool
-from app.health import bp
-
-# Health answers within about a second, whatever the database does: a monitor must learn that
-# something is wrong, not wait with the visitors.
-POOL_WAIT_SECONDS = 1.0
-CHECK_TIMEOUTS = "select set_config('statement_timeout', '1000ms', true)," \
-                 " set_config('lock_timeout', '500ms', true)"
-# Reads the table every signed-in request reads (sessions check the client's access), so a lock
-# or a stall there shows here as it shows on the pages.
-CHECK = "select count(*) from (select 1 from public.clients limit 1) probe"
-
-
-def problem(reason: str, detail: str):
-    current_app.logger.warning("health check: %s", detail)
-    return jsonify(status="degraded", database=reason, problem=detail), 503
+from app.health import bp, postgres, supabase
 
 
 @bp.get("/health")
 def health():
-    """Reports whether the app and its database answer, and if not, what is wrong."""
-    pool = get_pool(current_app)
-    try:
-        with pool.connection(timeout=POOL_WAIT_SECONDS) as conn, conn.transaction():
-            conn.execute(CHECK_TIMEOUTS)
-            conn.execute(CHECK)
-        return jsonify(status="ok", database="ok")
-    except PoolTimeout:
-        if pool.get_stats().get("pool_size", 0) >= pool.max_size:
-            return problem("busy", f"All {pool.max_size} pooled connections are in use and none"
-                                   f" became free within {POOL_WAIT_SECONDS:g} s.")
-        return problem("unavailable", "No connection to the database could be made within"
-                                      f" {POOL_WAIT_SECONDS:g} s.")
-    except errors.LockNotAvailable:
-        return problem("locked", "The clients table is locked by another transaction for longer"
-                                 " than 500 ms: pages that read it wait and then fail.")
-    except errors.QueryCanceled:
-        return problem("slow", "A one-row read took longer than 1 s: the database is overloaded.")
-    except Exception as error:  # any other failure to reach the database means "unavailable"
-        current_app.logger.exception("health check: database unavailable")
-        return problem("unavailable", f"The database did not answer ({type(error).__name__}).")
+    """Reports whether the app and what its mode stores data in answer, and if not, what is wrong."""
+    if current_app.config["PORTAL_MODE"] == "supabase":
+        return supabase.check(current_app.config)
+    return postgres.check(current_app)

@@ -31,7 +31,7 @@ def receipt_download(payment_id):
     """A payment's receipt as a PDF."""
     document = call("payment_receipt", p_payment_id=str(payment_id))
     return attachment(receipt_pdf(document, call("business_profile")),
-                      f"Receipt-{document['receipt_number']}")
+                      f"Receipt-{document['receipt_number']}.pdf")
 
 
 @bp.get("/receipts/<uuid:payment_id>/refunds/<uuid:refund_id>")
@@ -49,4 +49,4 @@ def refund_download(payment_id, refund_id):
     document = call("payment_receipt", p_payment_id=str(payment_id))
     chosen = refund_of(document, refund_id)
     return attachment(receipt_pdf(document, call("business_profile"), chosen),
-                      f"Refund-{chosen['refund_number']}")
+                      f"Refund-{chosen['refund_number']}.pdf")

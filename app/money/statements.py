@@ -62,7 +62,7 @@ def statement_pdf():
     data = {"statement": document, "client": call("portal_profile")["client"], "business": business,
             "kinds": KIND_LABELS}
     return attachment(cached_pdf("pdf/statement.html", data, business),
-                      f"Statement-{document['from']}-{document['to']}")
+                      f"Statement-{document['from']}-{document['to']}.pdf")
 
 
 @bp.get("/statement.csv")

@@ -6,7 +6,7 @@ from functools import cache
 from pathlib import Path
 
 import xhtml2pdf
-from flask import Response, current_app, render_template, url_for
+from flask import Response, current_app, render_template
 
 from app.auth.session import call_as_client as call
 from app.auth.session import login_required
@@ -45,19 +45,25 @@ def template_version() -> str:
 
 
 def pdf_download(kind: str, document: dict) -> Response:
-    """The document's PDF, from the cache unless something it shows has changed. Everything
-    is read with the client's identity first (RLS decides), and only then is the cache asked."""
-    business = call("business_profile")
-    # An issued document prints its parties as they were when it was sent (frozen on it); the
-    # live profile gives the branding (logo, colours) and fills in documents issued before.
+    """The document's PDF. Everything is read with the client's identity first (RLS decides),
+    and only then is the cache asked."""
+    filename, pdf = document_pdf(kind, document, call("portal_profile")["client"],
+                                 call("business_profile"))
+    return attachment(pdf, filename)
+
+
+def document_pdf(kind: str, document: dict, client: dict, business: dict) -> tuple[str, bytes]:
+    """(filename, PDF) of an invoice or quote, from the cache unless something it shows has
+    changed: the download and the emails that attach it (app/emails.py) share it. An issued
+    document prints its parties as they were when it was sent (frozen on it); the live client
+    and business fill in documents issued before, and the live profile gives the branding."""
     parties = document.get("parties") or {}
-    data = {"kind": kind, "document": document,
-            "client": parties.get("client") or call("portal_profile")["client"],
+    data = {"kind": kind, "document": document, "client": parties.get("client") or client,
             "business": {**business, **(parties.get("business") or {})},
             "portal_url": current_app.config["PORTAL_BASE_URL"].rstrip("/")
-                          + url_for(f"portal.{kind}", **{f"{kind}_id": document["id"]})}
-    return attachment(cached_pdf(f"pdf/{kind}.html", data, business),
-                      f"{kind.capitalize()}-{document['number']}")
+                          + f"/{kind}s/{document['id']}"}
+    filename = NOT_IN_FILENAMES.sub("-", f"{kind.capitalize()}-{document['number']}") + ".pdf"
+    return filename, cached_pdf(f"pdf/{kind}.html", data, business)
 
 
 def cached_pdf(template: str, data: dict, business: dict) -> bytes:
@@ -80,8 +86,7 @@ def cached_pdf(template: str, data: dict, business: dict) -> bytes:
     return pdf
 
 
-def attachment(pdf: bytes, name: str) -> Response:
-    """A PDF download with a plain file name."""
-    name = NOT_IN_FILENAMES.sub("-", name)
-    return Response(pdf, mimetype="application/pdf",
-                    headers={"Content-Disposition": f'attachment; filename="{name}.pdf"'})
+def attachment(pdf: bytes, filename: str) -> Response:
+    """A PDF download under a plain file name."""
+    return Response(pdf, mimetype="application/pdf", headers={
+        "Content-Disposition": f'attachment; filename="{NOT_IN_FILENAMES.sub("-", filename)}"'})

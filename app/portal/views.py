@@ -1,7 +1,7 @@
 from flask import abort, flash, redirect, render_template, request, url_for
 
 from app.auth.session import call_as_client as call
-from app.auth.session import login_required
+from app.auth.session import call_together, login_required
 from app.data import Conflict, InvalidInput
 from app.money.pay import deposit_payment_url
 from app.portal import bp
@@ -49,8 +49,9 @@ def invoices():
 @login_required
 def invoice(invoice_id):
     """One invoice: items, totals, payment history."""
-    document = call("portal_invoice", p_invoice_id=str(invoice_id))
-    call("record_document_view", p_document_type="invoice", p_document_id=str(invoice_id))
+    document, _ = call_together(
+        ("portal_invoice", {"p_invoice_id": str(invoice_id)}),
+        ("record_document_view", {"p_document_type": "invoice", "p_document_id": str(invoice_id)}))
     return render_template("portal/invoice.html", invoice=document)
 
 
@@ -67,8 +68,9 @@ def quotes():
 @login_required
 def quote(quote_id):
     """One quote: items, totals, validity, and its decision."""
-    document = call("portal_quote", p_quote_id=str(quote_id))
-    call("record_document_view", p_document_type="quote", p_document_id=str(quote_id))
+    document, _ = call_together(
+        ("portal_quote", {"p_quote_id": str(quote_id)}),
+        ("record_document_view", {"p_document_type": "quote", "p_document_id": str(quote_id)}))
     return render_template("portal/quote.html", quote=document)
 
 

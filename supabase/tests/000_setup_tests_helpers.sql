@@ -72,12 +72,24 @@ exception when others then
     jsonb_build_object('code', err_code, 'message', err_message, 'detail', err_detail) end;
 end
 $$;
+/** The clients most files test with, one definition instead of a block copied into each file:
+    A and B may use the portal, C may not, D is archived. Inside a file's transaction, so they
+    go with its rollback. */
+create or replace function tests.create_clients() returns void
+language sql as $$
+  insert into public.clients (id, name, email, portal_access, archived) values
+    ('aaaaaaaa-0000-4000-8000-000000000000', 'Ada Tap', 'a@pgtap.test', true, false),
+    ('bbbbbbbb-0000-4000-8000-000000000000', 'Bea Tap', 'b@pgtap.test', true, false),
+    ('cccccccc-0000-4000-8000-000000000000', 'Cy Tap', 'c@pgtap.test', false, false),
+    ('dddddddd-0000-4000-8000-000000000000', 'Dee Tap', 'd@pgtap.test', true, true)
+$$;
 grant execute on all functions in schema tests to anon, authenticated, service_role;
 
 begin;
 set local search_path = public, extensions;
-select plan(2);
+select plan(3);
 select has_function('tests', 'act_as_client', array['text'], 'The test helpers are installed');
+select has_function('tests', 'create_clients', 'The test clients come from one helper');
 select ok(has_function_privilege('authenticated', 'extensions.ok(boolean, text)', 'execute'),
           'Signed-in clients can call pgTAP');
 select * from finish();

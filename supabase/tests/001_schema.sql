@@ -4,7 +4,7 @@
 begin;
 create extension if not exists pgtap with schema extensions;
 set local search_path = public, extensions;
-select plan(79);
+select plan(78);
 
 -- ============================================================================================
 -- Tables: row-level security and policies
@@ -222,7 +222,9 @@ select is_empty($$ select p.oid::regprocedure from pg_proc p
                       and has_function_privilege('authenticated', p.oid, 'EXECUTE')
                       and p.proname not in ('current_client_id', 'business_today', 'record_first_view',
                                             'link_slots', 'book_for_current_client',
-                                            'cancel_for_current_client', 'decide_quote') $$,
+                                            'cancel_for_current_client', 'decide_quote',
+                                            -- the caller's own session, its own counters
+                                            'touch_current_session', 'my_document_counts') $$,
   'Clients can execute only the reviewed security definer helpers (each checks who is asking)');
 select ok(not has_function_privilege('authenticated',
             'private.record_activity(uuid, public.activity_kind, text, uuid, text, jsonb)', 'EXECUTE'),
@@ -265,12 +267,9 @@ select function_privs_are('public', 'client_has_portal_access', array['text'],
 select function_privs_are('public', 'issue_login_link',
   array['text', 'text', 'text', 'integer', 'timestamp with time zone'],
   'authenticated', '{}'::text[], 'Clients cannot call issue_login_link');
-select function_privs_are('public', 'consume_login_link',
-  array['text', 'integer', 'text', 'timestamp with time zone'],
-  'authenticated', '{}'::text[], 'Clients cannot call consume_login_link');
-select function_privs_are('public', 'consume_login_code',
-  array['text', 'text', 'integer', 'text', 'timestamp with time zone'],
-  'authenticated', '{}'::text[], 'Clients cannot call consume_login_code');
+select function_privs_are('public', 'consume_login',
+  array['text', 'text', 'text', 'integer', 'text', 'timestamp with time zone'],
+  'authenticated', '{}'::text[], 'Clients cannot call consume_login');
 select function_privs_are('public', 'touch_session', array['uuid', 'integer', 'timestamp with time zone'],
   'authenticated', '{}'::text[], 'Clients cannot call touch_session');
 select function_privs_are('public', 'revoke_session', array['uuid', 'timestamp with time zone'],
@@ -293,8 +292,7 @@ select is((select count(distinct p.proname)::int from pg_proc p
 select ok(has_function_privilege('service_role', 'public.issue_login_link(text, text, text, integer, timestamptz)', 'EXECUTE')
           and has_function_privilege('service_role', 'public.claim_sign_in_requests(integer, integer, timestamptz)', 'EXECUTE')
           and has_function_privilege('service_role', 'public.finish_sign_in_request(uuid, text, timestamptz)', 'EXECUTE')
-          and has_function_privilege('service_role', 'public.consume_login_link(text, integer, text, timestamptz)', 'EXECUTE')
-          and has_function_privilege('service_role', 'public.consume_login_code(text, text, integer, text, timestamptz)', 'EXECUTE')
+          and has_function_privilege('service_role', 'public.consume_login(text, text, text, integer, text, timestamptz)', 'EXECUTE')
           and has_function_privilege('service_role', 'public.touch_session(uuid, integer, timestamptz)', 'EXECUTE')
           and has_function_privilege('service_role', 'public.revoke_session(uuid, timestamptz)', 'EXECUTE')
           and has_function_privilege('service_role', 'public.request_sign_in(text, inet, timestamptz)', 'EXECUTE')

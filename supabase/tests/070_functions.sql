@@ -12,11 +12,7 @@ select plan(104);
 -- Fixtures: clients A and B with portal access, C without, D archived -------------------------------
 set local timezone = 'UTC';
 update public.settings set time_zone = 'UTC', business_name = 'Tap Studio', stripe_account_id = 'acct_tap123';
-insert into public.clients (id, name, email, portal_access, archived) values
-  ('aaaaaaaa-0000-4000-8000-000000000000', 'Ada Tap', 'a@pgtap.test', true, false),
-  ('bbbbbbbb-0000-4000-8000-000000000000', 'Bea Tap', 'b@pgtap.test', true, false),
-  ('cccccccc-0000-4000-8000-000000000000', 'Cy Tap', 'c@pgtap.test', false, false),
-  ('dddddddd-0000-4000-8000-000000000000', 'Dee Tap', 'd@pgtap.test', true, true);
+select tests.create_clients();  -- A and B with portal access, C without, D archived
 
 -- The business's date differs from UTC's for this whole file (whichever side of the date line
 -- that takes when the test runs): an invoice due "today" and one due "yesterday" then tell a

@@ -4,7 +4,7 @@
 begin;
 create extension if not exists pgtap with schema extensions;
 set local search_path = public, extensions;
-select plan(65);
+select plan(68);
 
 -- Helpers (tests.act_as_client, act_as_anon, act_as_service_role, act_as_owner, error_of):
 -- installed by 000_setup_tests_helpers.sql.
@@ -12,11 +12,7 @@ select plan(65);
 -- Fixtures: clients A and B with portal access, C without, D archived -------------------------------
 set local timezone = 'UTC';
 update public.settings set time_zone = 'UTC', business_name = 'Tap Studio', stripe_account_id = 'acct_tap123';
-insert into public.clients (id, name, email, portal_access, archived) values
-  ('aaaaaaaa-0000-4000-8000-000000000000', 'Ada Tap', 'a@pgtap.test', true, false),
-  ('bbbbbbbb-0000-4000-8000-000000000000', 'Bea Tap', 'b@pgtap.test', true, false),
-  ('cccccccc-0000-4000-8000-000000000000', 'Cy Tap', 'c@pgtap.test', false, false),
-  ('dddddddd-0000-4000-8000-000000000000', 'Dee Tap', 'd@pgtap.test', true, true);
+select tests.create_clients();  -- A and B with portal access, C without, D archived
 
 -- ============================================================================================
 -- Client A
@@ -31,7 +27,7 @@ select throws_ok($$ select claim_sign_in_requests() $$, '42501', null,
   'A client cannot read the sign-in queue (which addresses may sign in)');
 select throws_ok($$ select id from private.sign_in_requests $$, '42501', null,
   'A client cannot read the sign-in requests');
-select throws_ok($$ select consume_login_link(repeat('a', 64)) $$, '42501', null,
+select throws_ok($$ select consume_login(p_token_hash => repeat('a', 64)) $$, '42501', null,
   'A client cannot use sign-in links through the database');
 select throws_ok($$ select touch_session(gen_random_uuid()) $$, '42501', null, 'A client cannot check sessions');
 select throws_ok($$ select revoke_session(gen_random_uuid()) $$, '42501', null, 'A client cannot revoke sessions');
@@ -51,7 +47,7 @@ select throws_ok($$ select issue_login_link('a@pgtap.test', repeat('a', 64), rep
   '42501', null, 'Anonymous requests cannot create sign-in links');
 select throws_ok($$ select request_sign_in('a@pgtap.test') $$, '42501', null,
   'Anonymous requests cannot queue sign-in requests through the database');
-select throws_ok($$ select consume_login_code('a@pgtap.test', repeat('0', 64)) $$, '42501', null,
+select throws_ok($$ select consume_login(p_email => 'a@pgtap.test', p_code_hash => repeat('0', 64)) $$, '42501', null,
   'Anonymous requests cannot guess codes through the database');
 select throws_ok($$ select id from private.login_requests $$, '42501', null,
   'Anonymous requests cannot read the sign-in requests');
@@ -60,6 +56,14 @@ select throws_ok($$ select id from private.login_requests $$, '42501', null,
 -- Service role: links
 -- ============================================================================================
 select tests.act_as_service_role();
+
+-- One function serves the link and the code: it takes exactly one of them.
+select throws_ok($$ select consume_login() $$, '22023', null, 'consume_login needs a link or a code');
+select throws_ok($$ select consume_login(p_token_hash => repeat('a', 64), p_email => 'a@pgtap.test',
+                                         p_code_hash => repeat('0', 64)) $$, '22023', null,
+  'consume_login refuses a link and a code together');
+select throws_ok($$ select consume_login(p_email => 'a@pgtap.test') $$, '22023', null,
+  'consume_login refuses an address without a code');
 
 -- POST /login: the same answer for every address, within the limits
 select is(request_sign_in(p_email => 'A@pgtap.test', p_ip => '10.0.0.1', p_now => '2030-01-01 10:00Z'),
@@ -111,7 +115,7 @@ select is(issue_login_link(p_email => 'A@pgtap.test', p_token_hash => repeat('1'
   'A link is created for a client with portal access, whatever the case of the address');
 select is(issue_login_link('a@pgtap.test', repeat('3', 64), repeat('4', 64), 86400, '2030-01-01 10:01:01Z') ->> 'status',
   'created', 'A new link is created');
-select is(consume_login_link(repeat('1', 64), 28800, null, '2030-01-01 10:02Z'), '{"status": "voided"}'::jsonb,
+select is(consume_login(p_token_hash => repeat('1', 64), p_user_agent => null, p_now => '2030-01-01 10:02Z'), '{"status": "voided"}'::jsonb,
   'The new link voided the older one');
 select is(issue_login_link('c@pgtap.test', repeat('5', 64), repeat('6', 64), 86400, '2030-01-01 10:00Z'),
   '{"status": "not_allowed"}'::jsonb, 'No link for a client without portal access');
@@ -130,44 +134,44 @@ select throws_ok($$ select issue_login_link('a@pgtap.test', repeat('7', 64), rep
 -- Using a link
 select results_eq(
   $$ select r ->> 'status', r ->> 'client_id', r ->> 'email', (r ->> 'expires_at')::timestamptz
-       from consume_login_link(p_token_hash => repeat('3', 64), p_session_lifetime_seconds => 28800,
+       from consume_login(p_token_hash => repeat('3', 64), p_session_lifetime_seconds => 28800,
                                p_user_agent => 'pgtap', p_now => '2030-01-01 10:05Z') r $$,
   $$ values ('signed_in'::text, 'aaaaaaaa-0000-4000-8000-000000000000'::text, 'a@pgtap.test'::text,
              '2030-01-01 18:05Z'::timestamptz) $$,
   'The link signs the client in, for a session of 8 hours');
-select is(consume_login_link(repeat('3', 64), 28800, 'pgtap', '2030-01-01 10:06Z'), '{"status": "used"}'::jsonb,
+select is(consume_login(p_token_hash => repeat('3', 64), p_user_agent => 'pgtap', p_now => '2030-01-01 10:06Z'), '{"status": "used"}'::jsonb,
   'The same link works only once');
-select is(consume_login_link(repeat('0', 64), 28800, 'pgtap', '2030-01-01 10:06Z'), '{"status": "unknown"}'::jsonb,
+select is(consume_login(p_token_hash => repeat('0', 64), p_user_agent => 'pgtap', p_now => '2030-01-01 10:06Z'), '{"status": "unknown"}'::jsonb,
   'An unknown link is refused');
 select is(issue_login_link('a@pgtap.test', repeat('9', 64), repeat('a', 64), 86400, '2030-01-02 10:00Z') ->> 'status',
   'created', 'Another link is sent the next day');
-select is(consume_login_link(repeat('9', 64), 28800, null, '2030-01-03 10:00:01Z'), '{"status": "expired"}'::jsonb,
+select is(consume_login(p_token_hash => repeat('9', 64), p_user_agent => null, p_now => '2030-01-03 10:00:01Z'), '{"status": "expired"}'::jsonb,
   'A link is refused after 24 hours');
 
 -- The 6-digit code
 select is(issue_login_link('a@pgtap.test', repeat('b', 64), repeat('c', 64), 86400, '2030-01-04 10:00Z') ->> 'status',
   'created', 'A link with a code is sent');
-select is(consume_login_code('a@pgtap.test', repeat('0', 64), 28800, null, '2030-01-04 10:01Z'),
+select is(consume_login(p_email => 'a@pgtap.test', p_code_hash => repeat('0', 64), p_now => '2030-01-04 10:01Z'),
   '{"status": "wrong_code", "attempts_left": 4}'::jsonb, 'A wrong code is refused, with the attempts left');
-select is(consume_login_code('A@PGTAP.TEST', repeat('c', 64), 28800, null, '2030-01-04 10:01Z') ->> 'status', 'signed_in',
+select is(consume_login(p_email => 'A@PGTAP.TEST', p_code_hash => repeat('c', 64), p_now => '2030-01-04 10:01Z') ->> 'status', 'signed_in',
   'The right code signs in, whatever the case of the address');
-select is(consume_login_link(repeat('b', 64), 28800, null, '2030-01-04 10:02Z'), '{"status": "used"}'::jsonb,
+select is(consume_login(p_token_hash => repeat('b', 64), p_user_agent => null, p_now => '2030-01-04 10:02Z'), '{"status": "used"}'::jsonb,
   'Once its code is used, the link is used too');
 select is(issue_login_link('a@pgtap.test', repeat('d', 64), repeat('e', 64), 86400, '2030-01-05 10:00Z') ->> 'status',
   'created', 'Another link with a code is sent');
-select is((select array_agg(consume_login_code('a@pgtap.test', repeat('0', 64), 28800, null, '2030-01-05 10:01Z') ->> 'status')
+select is((select array_agg(consume_login(p_email => 'a@pgtap.test', p_code_hash => repeat('0', 64), p_now => '2030-01-05 10:01Z') ->> 'status')
              from generate_series(1, 5)),
   array['wrong_code', 'wrong_code', 'wrong_code', 'wrong_code', 'too_many_attempts'], 'The fifth wrong code voids the link');
-select is(consume_login_code('a@pgtap.test', repeat('e', 64), 28800, null, '2030-01-05 10:02Z'), '{"status": "no_code"}'::jsonb,
+select is(consume_login(p_email => 'a@pgtap.test', p_code_hash => repeat('e', 64), p_now => '2030-01-05 10:02Z'), '{"status": "no_code"}'::jsonb,
   'After five wrong codes even the right one is refused');
-select is(consume_login_link(repeat('d', 64), 28800, null, '2030-01-05 10:02Z'), '{"status": "voided"}'::jsonb,
+select is(consume_login(p_token_hash => repeat('d', 64), p_user_agent => null, p_now => '2030-01-05 10:02Z'), '{"status": "voided"}'::jsonb,
   'and so is the link itself');
-select is(consume_login_code('c@pgtap.test', repeat('0', 64), 28800, null, '2030-01-05 10:02Z'), '{"status": "no_code"}'::jsonb,
+select is(consume_login(p_email => 'c@pgtap.test', p_code_hash => repeat('0', 64), p_now => '2030-01-05 10:02Z'), '{"status": "no_code"}'::jsonb,
   'A client without a link has no code to guess');
 
 -- Sessions
 create temp table session_under_test as
-select (consume_login_link(repeat('f', 64), 28800, null, '2030-01-06 10:01Z') ->> 'session_id')::uuid as id
+select (consume_login(p_token_hash => repeat('f', 64), p_user_agent => null, p_now => '2030-01-06 10:01Z') ->> 'session_id')::uuid as id
   from (select issue_login_link('a@pgtap.test', repeat('f', 64), repeat('f', 64), 86400, '2030-01-06 10:00Z')) r;
 select results_eq(
   $$ select r ->> 'status', r ->> 'email' from touch_session((select id from session_under_test), 1800, '2030-01-06 10:30Z') r $$,
@@ -183,7 +187,7 @@ select is(touch_session(gen_random_uuid(), 1800, '2030-01-06 11:00Z') ->> 'statu
   'An unknown session is no session');
 
 create temp table second_session as
-select (consume_login_link(repeat('6', 64), 28800, null, '2030-01-07 10:01Z') ->> 'session_id')::uuid as id
+select (consume_login(p_token_hash => repeat('6', 64), p_user_agent => null, p_now => '2030-01-07 10:01Z') ->> 'session_id')::uuid as id
   from (select issue_login_link('a@pgtap.test', repeat('6', 64), repeat('6', 64), 86400, '2030-01-07 10:00Z')) r;
 select is(revoke_session((select id from second_session), '2030-01-07 10:05Z'), '{"status": "revoked"}'::jsonb,
   'Signing out revokes the session');
@@ -193,7 +197,7 @@ select is(revoke_session(gen_random_uuid(), '2030-01-07 10:05Z'), '{"status": "u
   'Revoking an unknown session says so');
 
 create temp table third_session as
-select (consume_login_link(repeat('7', 64), 28800, null, '2030-01-08 10:01Z') ->> 'session_id')::uuid as id
+select (consume_login(p_token_hash => repeat('7', 64), p_user_agent => null, p_now => '2030-01-08 10:01Z') ->> 'session_id')::uuid as id
   from (select issue_login_link('a@pgtap.test', repeat('7', 64), repeat('7', 64), 86400, '2030-01-08 10:00Z')) r;
 select tests.act_as_owner();
 update public.clients set portal_access = false where id = 'aaaaaaaa-0000-4000-8000-000000000000';

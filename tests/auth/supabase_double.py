@@ -53,6 +53,8 @@ class FakeSupabase:
         self.issued = []  # every access token handed out, oldest first
         # route -> [(status, error code)]: the next answers on that route fail like this.
         self.failures = {}
+        self.business = {"name": "Supa Studio", "brand_primary": "#123456", "brand_accent": "#654321",
+                         "updated_at": None}  # what business_profile() answers
 
     # --- the HTTP double's entry point -----------------------------------------------------
 
@@ -65,7 +67,8 @@ class FakeSupabase:
             return self.rpc(route.removeprefix("/rest/v1/rpc/"), body or {})
         handler = {"/auth/v1/admin/users": self.admin_create_user, "/auth/v1/otp": self.otp,
                    "/auth/v1/verify": self.verify, "/auth/v1/token": self.token,
-                   "/auth/v1/logout": self.logout}.get(route)
+                   "/auth/v1/logout": self.logout, "/auth/v1/health": self.auth_health,
+                   "/rest/v1/": self.rest_root}.get(route)
         if handler is None:
             return 404, {"code": "PGRST202", "message": f"no route {route}", "details": None, "hint": None}
         return handler(body or {}, headers, query)
@@ -98,14 +101,22 @@ class FakeSupabase:
         if function == "client_has_portal_access":
             return 200, self.allowed
         if function == "business_profile":
-            return 200, {"name": "Supa Studio", "brand_primary": "#123456", "brand_accent": "#654321",
-                         "updated_at": None}
+            return 200, self.business
         if function == "portal_dashboard":
             return 200, {"client": {"name": "Ada"}, "outstanding": [], "invoices": [], "quotes": [],
                          "activity": []}
         return 404, {"code": "PGRST202", "message": f"no function {function}", "details": None, "hint": None}
 
     # --- GoTrue -----------------------------------------------------------------------------
+
+    def auth_health(self, body, headers, query):
+        # GoTrue's api.go HealthCheck: its version, name and description.
+        return 200, {"version": "v2.177.0", "name": "GoTrue",
+                     "description": "GoTrue is a user registration and authentication API"}
+
+    def rest_root(self, body, headers, query):
+        # PostgREST's root: the OpenAPI description of the exposed schema.
+        return 200, {"swagger": "2.0", "info": {"title": "PostgREST API"}, "paths": {}}
 
     def admin_create_user(self, body, headers, query):
         if headers.get("authorization") != f"Bearer {SERVICE_KEY}":

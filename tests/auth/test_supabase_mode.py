@@ -257,3 +257,30 @@ def test_removed_access_ends_the_session_in_supabase_mode_too(supabase, supabase
     assert client.get("/").status_code == 200
     supabase.fake.allowed = False
     assert client.get("/").status_code == 302
+
+
+def test_health_in_supabase_mode_asks_supabase_not_a_local_database(supabase, supabase_app):
+    response = supabase_app.test_client().get("/health")
+    assert (response.status_code, response.get_json()) == (200, {"status": "ok", "database": "ok"})
+    assert requests_to(supabase, "/auth/v1/health") and requests_to(supabase, "/rest/v1/")
+    assert "portal_pool" not in supabase_app.extensions  # no local Postgres was ever opened
+
+
+@pytest.mark.parametrize("route", ["/auth/v1/health", "/rest/v1/"])
+def test_health_in_supabase_mode_reports_a_service_that_fails(supabase, supabase_app, route):
+    supabase.fake.failures[route] = [(503, "unexpected_failure")]
+    response = supabase_app.test_client().get("/health")
+    assert response.status_code == 503
+    assert response.get_json()["database"] == "unavailable"
+    assert "answered 503" in response.get_json()["problem"]
+
+
+def test_the_mode_is_chosen_once_when_the_app_is_made(supabase_app):
+    from app.auth.session import get_backend
+    from app.auth.supabase_backend import SupabaseAuth
+    from app.data import get_data
+    from app.data.supabase import SupabaseData
+
+    assert supabase_app.config["PORTAL_MODE"] == "supabase"
+    assert isinstance(get_data(supabase_app), SupabaseData)
+    assert isinstance(get_backend(supabase_app), SupabaseAuth)

@@ -8,6 +8,7 @@ import pytest
 
 from app.data import ClientIdentity
 from tests.identity import signed_in
+from tests.mail_fixtures import drain, settings, smtp  # noqa: F401  (fixtures for the booking emails)
 
 
 @pytest.fixture
@@ -53,7 +54,9 @@ def make_link(database_url):
             conn.execute("delete from public.activity where subject_id in"
                          " (select id from public.bookings where booking_link_id = %s)", (link_id,))
             conn.execute("delete from public.outbox where dedupe_key in (select k || id from public.bookings,"
-                         " unnest(array['booking_confirmation:', 'booking_cancellation:']) k"
+                         " unnest(array['booking_confirmation:', 'booking_cancellation:',"
+                         " 'business_booking_confirmation:',"
+                         " 'business_booking_cancellation:']) k"
                          " where booking_link_id = %s)", (link_id,))
             conn.execute("delete from public.bookings where booking_link_id = %s", (link_id,))
             conn.execute("delete from public.booking_links where id = %s", (link_id,))

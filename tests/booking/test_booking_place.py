@@ -4,6 +4,7 @@ shown on the confirmation page, in the appointments list, in the email and in th
 import psycopg
 import pytest
 
+from app.emails import render_email
 from tests.booking.test_booking_pages import ZONE, book, booking_rows, local, text
 
 MEETING = "https://meet.example.com/room-42?pwd=a1,b2"
@@ -22,7 +23,7 @@ def video_link(business_zone, make_link):
 
 
 def test_the_place_and_meeting_link_reach_the_page_the_email_and_the_calendar(
-        sign_in_new_client, video_link, database_url):
+        app, sign_in_new_client, video_link, database_url):
     browser, _, _ = sign_in_new_client("Vid Caller")
     done = book(browser, video_link, local(9, 30))
     [(booking_id, _, _)] = booking_rows(database_url, video_link)
@@ -38,8 +39,9 @@ def test_the_place_and_meeting_link_reach_the_page_the_email_and_the_calendar(
     assert "Join: https://meet.example.com/room-42?pwd=a1\\,b2" in ics["DESCRIPTION"]
 
     with psycopg.connect(database_url) as conn:
-        body = conn.execute("select body_text from public.outbox where dedupe_key = %s",
-                            (f"booking_confirmation:{booking_id}",)).fetchone()[0]
+        kind, context = conn.execute("select kind, context from public.outbox where dedupe_key = %s",
+                                     (f"booking_confirmation:{booking_id}",)).fetchone()
+    body = render_email(app, kind, context).text  # as the worker renders it
     assert f"Where: {PLACE}\n" in body and f"Join the call: {MEETING}\n" in body
 
 

@@ -57,7 +57,8 @@ def test_paying_an_invoice_end_to_end(page, demo_server, demo_database_url, fres
     assert page.locator(".badge-paid").first.is_visible()
     assert "Succeeded" in page.inner_text("main")
     with app.app_context():
-        deliver_outbox(app)
+        while deliver_outbox(app):  # what earlier tests queued too
+            pass
     page.goto(f"{base}/dev/mailbox")
     page.get_by_role("link", name=f"Payment received for invoice {number}").click()
     assert "$642.00" in page.inner_text("main") and "USD 642.00" not in page.inner_text("main")

@@ -8,8 +8,8 @@ import uuid
 import psycopg
 import pytest
 
+from app.dev.stripe_double import samples, signed_event
 from app.payments import gateway
-from app.payments.double import samples, signed_event
 
 
 @pytest.fixture

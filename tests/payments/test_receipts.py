@@ -8,7 +8,7 @@ from urllib.parse import urlsplit
 import psycopg
 import pytest
 
-from app.payments.double import samples
+from app.dev.stripe_double import samples
 from app.pdf.receipts import receipt_pdf_for_payment
 from tests.payments.conftest import checkout_session, deliver
 from tests.payments.test_checkout import press_proceed

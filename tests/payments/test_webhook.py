@@ -10,7 +10,7 @@ import psycopg
 import pytest
 
 from app import create_app
-from app.payments.double import samples
+from app.dev.stripe_double import samples
 from tests.payments.conftest import (
     checkout_session,
     deliver,

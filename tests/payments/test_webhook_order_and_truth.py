@@ -8,7 +8,7 @@ import psycopg
 import pytest
 
 from app.data import get_data
-from app.payments.double import samples
+from app.dev.stripe_double import samples
 from tests.payments.conftest import checkout_session, deliver, open_session_row, rows
 
 COMPLETED = "checkout.session.completed"

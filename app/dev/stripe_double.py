@@ -184,7 +184,7 @@ def hosted_checkout(session_id):
         with locked():
             session = load_session(session_id)
             if session["status"] != "open":
-                return render_template("payments/double_checkout.html", session=session, form=form)
+                return render_template("dev/stripe_checkout.html", session=session, form=form)
             session.update(status="complete", payment_status="paid" if pay else "unpaid")
             save_session(session)
         if pay:
@@ -194,7 +194,7 @@ def hosted_checkout(session_id):
             deliver("checkout.session.completed", session)
             deliver("checkout.session.async_payment_failed", session)
         return redirect(session["success_url"].replace("{CHECKOUT_SESSION_ID}", session_id), 303)
-    return render_template("payments/double_checkout.html", session=session, form=form)
+    return render_template("dev/stripe_checkout.html", session=session, form=form)
 
 
 def charge_for(session: dict) -> dict:

@@ -1,0 +1,38 @@
+/**
+ * The worker's read of a sent invoice or quote for its email: the document as the client's page
+ * shows it (portal_invoice/portal_quote, read as the owner) and the client. Null when it is no
+ * longer sent (a draft again, void, archived): then nothing goes out. Security definer, to read
+ * the client's document past RLS as its page would; called through public.email_document.
+ */
+create or replace function private.email_document(p_kind text, p_id uuid) returns jsonb
+language plpgsql
+stable
+security definer
+set search_path = ''
+as $$
+declare
+  client_id uuid;
+begin
+  if p_kind = 'invoice' then
+    select i.client_id into client_id from public.invoices i
+     where i.id = p_id and i.status = 'sent' and not i.archived;
+  elsif p_kind = 'quote' then
+    select q.client_id into client_id from public.quotes q
+     where q.id = p_id and q.status = 'sent' and not q.archived;
+  else
+    raise exception 'Unknown document kind: %', p_kind using errcode = '22023';
+  end if;
+  if client_id is null then
+    return null;
+  end if;
+  return jsonb_build_object(
+    'document', case p_kind when 'invoice' then public.portal_invoice(p_id) else public.portal_quote(p_id) end,
+    'client', (select jsonb_build_object('id', c.id, 'name', c.name, 'email', c.email,
+                 'address_line1', c.address_line1, 'address_line2', c.address_line2, 'city', c.city,
+                 'region', c.region, 'postal_code', c.postal_code, 'country', c.country)
+                 from public.clients c where c.id = client_id));
+end
+$$;
+
+revoke all on function private.email_document(text, uuid) from public, anon, authenticated, service_role;
+grant execute on function private.email_document(text, uuid) to service_role;
