@@ -37,10 +37,11 @@ def create_app(test_config: dict | None = None) -> Flask:
     from app.auth import bp as auth_bp
     from app.booking import bp as booking_bp
     from app.health import bp as health_bp
+    from app.money import bp as money_bp
     from app.pdf import bp as pdf_bp
     from app.portal import bp as portal_bp
 
-    for blueprint in (health_bp, auth_bp, portal_bp, pdf_bp, booking_bp):
+    for blueprint in (health_bp, auth_bp, portal_bp, pdf_bp, booking_bp, money_bp):
         app.register_blueprint(blueprint)
     from app.payments import gateway
 

@@ -35,6 +35,11 @@ def money(minor_units, currency: str) -> str:
                            locale=LOCALE)
 
 
+def plain_amount(minor_units, currency: str) -> str:
+    """Minor units as a plain decimal for spreadsheets: 123450 USD is 1234.50, ¥1235 is 1235."""
+    return str(Decimal(int(minor_units or 0)).scaleb(-_digits(currency)))
+
+
 # Stripe's card brand codes (payment_method_details.card.brand) as people write them.
 CARD_BRANDS = {"amex": "American Express", "diners": "Diners Club", "discover": "Discover",
                "eftpos_au": "eftpos", "jcb": "JCB", "mastercard": "Mastercard", "unionpay": "UnionPay",
@@ -45,6 +50,24 @@ def card_label(brand: str | None, last4: str | None = None) -> str:
     """"Visa ending in 4242"; "Card" when Stripe has not told us which card yet."""
     name = CARD_BRANDS.get(brand or "", (brand or "card").replace("_", " ").title())
     return f"{name} ending in {last4}" if last4 else name
+
+
+def payment_method(payment: dict) -> str:
+    """How a payment was made: "Visa ending in 4242", "Bank transfer", "Cash"."""
+    if payment.get("method") == "card":
+        return card_label(payment.get("card_brand"), payment.get("card_last4"))
+    return (payment.get("method") or "other").replace("_", " ").capitalize()
+
+
+ZERO_TAX_NOTES = {
+    "reverse_charge": "Reverse charge: no tax is charged; the recipient accounts for it.",
+    "exempt": "Exempt from tax: no tax is charged.",
+}
+
+
+def zero_tax_note(reason: str | None) -> str:
+    """What a document says when its tax is zero for a reason (reverse charge, exemption)."""
+    return ZERO_TAX_NOTES.get(reason or "", "")
 
 
 def state_label(state: str) -> str:
@@ -113,3 +136,5 @@ def init_app(app) -> None:
     app.add_template_filter(linkify)
     app.add_template_filter(state_label)
     app.add_template_filter(card_label)
+    app.add_template_filter(payment_method)
+    app.add_template_filter(zero_tax_note)

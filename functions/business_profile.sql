@@ -15,7 +15,8 @@ as $$
     'contact_phone', s.contact_phone, 'address_line1', s.address_line1,
     'address_line2', s.address_line2, 'city', s.city, 'region', s.region,
     'postal_code', s.postal_code, 'country', s.country, 'time_zone', s.time_zone,
-    'default_currency', s.default_currency, 'updated_at', s.updated_at)
+    'default_currency', s.default_currency, 'partial_payments', s.partial_payments,
+    'partial_payment_minimum', s.partial_payment_minimum, 'updated_at', s.updated_at)
     from public.settings s
 $$;
 

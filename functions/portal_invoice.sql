@@ -21,7 +21,14 @@ begin
     'subtotal', inv.subtotal,
     'tax_total', inv.tax_total,
     'notes', inv.notes,
-    'terms', inv.terms,
+    -- Issued documents print the parties and terms frozen when they were sent.
+    'terms', coalesce(inv.issued_parties ->> 'terms', inv.terms),
+    'parties', inv.issued_parties,
+    'tax_breakdown', private.tax_breakdown(inv.id, null),
+    'zero_tax_reason', inv.zero_tax_reason,
+    -- The accepted quote it came from (RLS: only when the client can see it).
+    'quote', (select jsonb_build_object('id', q.id, 'number', q.number)
+                from public.quotes q where q.id = inv.quote_id),
     'sent_at', inv.sent_at,
     'updated_at', inv.updated_at,
     'items', coalesce((
@@ -31,14 +38,27 @@ begin
                'tax_amount', it.tax_amount) order by it.position, it.id)
         from public.invoice_items it
        where it.invoice_id = inv.id), '[]'::jsonb),
+    -- A payment of several invoices is listed on each with this invoice's share of it.
     'payments', coalesce((
       select jsonb_agg(jsonb_build_object(
-               'id', p.id, 'amount', p.amount, 'amount_refunded', p.amount_refunded,
+               'id', p.id, 'amount', coalesce(s.amount, p.amount), 'amount_refunded', p.amount_refunded,
                'currency', p.currency, 'method', p.method, 'status', p.status,
                'reference', p.receipt_number, 'card_brand', p.card_brand, 'card_last4', p.card_last4,
-               'paid_at', p.paid_at) order by p.paid_at, p.id)
+               'paid_at', p.paid_at, 'shared_from', case when s.id is not null then p.amount end)
+               order by p.paid_at, p.id)
         from public.payments p
-       where p.invoice_id = inv.id), '[]'::jsonb),
+        left join public.payment_shares s on s.payment_id = p.id and s.invoice_id = inv.id
+       where s.id is not null
+          or (p.invoice_id = inv.id
+              and not exists (select from public.payment_shares o where o.payment_id = p.id))), '[]'::jsonb),
+    -- Money given back, each refund with its own line and document.
+    'refunds', coalesce((
+      select jsonb_agg(jsonb_build_object(
+               'id', r.id, 'payment_id', r.payment_id, 'refund_number', r.refund_number,
+               'amount', r.amount, 'currency', r.currency, 'refunded_at', r.refunded_at)
+               order by r.refunded_at, r.id)
+        from public.refunds r
+       where r.invoice_id = inv.id), '[]'::jsonb),
     -- The latest online attempt, when it failed: the page says so and what to do next.
     'failed_attempt', (
       select jsonb_build_object('amount', s.amount, 'currency', s.currency, 'failed_at', s.updated_at)

@@ -20,7 +20,15 @@ begin
     'subtotal', q.subtotal,
     'tax_total', q.tax_total,
     'notes', q.notes,
-    'terms', q.terms,
+    -- Issued documents print the parties and terms frozen when they were sent.
+    'terms', coalesce(q.issued_parties ->> 'terms', q.terms),
+    'parties', q.issued_parties,
+    'tax_breakdown', private.tax_breakdown(null, q.id),
+    'zero_tax_reason', q.zero_tax_reason,
+    -- The invoice accepting it created (RLS: only once it is sent).
+    'invoice', (select jsonb_build_object('id', i.id, 'number', i.number, 'currency', i.currency,
+                                          'deposit_due', private.deposit_due(i.id))
+                  from public.invoices i where i.quote_id = q.id),
     'sent_at', q.sent_at,
     'accepted_at', q.accepted_at,
     'accepted_by', q.accepted_by,

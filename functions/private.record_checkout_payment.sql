@@ -27,11 +27,18 @@ declare
   payment public.payments;
   flag text;
   new_payment_id uuid;
+  shares jsonb;
 begin
   -- With save_checkout_session: whichever of the two comes second sees what the first did.
   perform pg_advisory_xact_lock(hashtext('checkout_session:' || session_id));
   select s.* into asked from public.checkout_sessions s where s.id = session_id;
   target_invoice := coalesce(asked.invoice_id, named_invoice::uuid);
+  shares := coalesce(asked.shares, private.checkout_shares(p_session -> 'metadata'));
+  -- A payment of several invoices locks them all, in one order, so two tabs paying overlapping
+  -- sets are decided one after the other (and never deadlock).
+  perform from public.invoices i
+   where i.id in (select (e ->> 'invoice_id')::uuid from jsonb_array_elements(shares) e)
+   order by i.id for update;
   -- One invoice at a time: concurrent reports of payments for it are decided one after another.
   select i.* into inv from public.invoices i where i.id = target_invoice for update;
   if not found then
@@ -50,7 +57,11 @@ begin
       or named_client <> inv.client_id::text then 'invoice_mismatch'
     when paid_currency is distinct from inv.currency then 'currency_mismatch'
     when asked.id is not null and paid_amount <> asked.amount then 'amount_mismatch'
-    when paid_amount > inv.amount_due then 'overpayment'
+    when shares is null and paid_amount > inv.amount_due then 'overpayment'
+    -- Several invoices: any share beyond what its invoice still owes (another tab paid first).
+    when exists (select from jsonb_array_elements(shares) e
+                   join public.invoices i on i.id = (e ->> 'invoice_id')::uuid
+                  where (e ->> 'amount')::bigint > i.amount_due) then 'overpayment'
   end;
 
   -- Charge events that came first (card details, a refund) apply on insert (trigger).
@@ -59,6 +70,14 @@ begin
   values (inv.id, paid_amount, coalesce(paid_currency, inv.currency), 'card', 'succeeded', intent,
           session_id, flag, now())
   returning id into new_payment_id;
+  -- Split across the invoices it pays, when it is what was asked (otherwise it waits, flagged,
+  -- on the session's invoice for an administrator).
+  if shares is not null and (flag is null or flag = 'overpayment')
+     and paid_amount = (select sum((e ->> 'amount')::bigint) from jsonb_array_elements(shares) e) then
+    insert into public.payment_shares (payment_id, invoice_id, position, amount)
+    select new_payment_id, (e ->> 'invoice_id')::uuid, t.position::int, (e ->> 'amount')::bigint
+      from jsonb_array_elements(shares) with ordinality as t(e, position);
+  end if;
   select p.* into payment from public.payments p where p.id = new_payment_id;
   update public.checkout_sessions s set status = 'complete', payment_intent_id = intent where s.id = session_id;
   perform private.queue_payment_emails(payment);

@@ -18,12 +18,12 @@ begin
   -- With record_checkout_payment: whichever of the two comes second sees what the first did.
   perform pg_advisory_xact_lock(hashtext('checkout_session:' || session_id));
   insert into public.checkout_sessions as s (id, invoice_id, client_id, amount, currency, stripe_account, url,
-                                             expires_at, payment_intent_id, status)
+                                             expires_at, payment_intent_id, status, shares)
   values (session_id, (p_session -> 'metadata' ->> 'invoice_id')::uuid,
           (p_session -> 'metadata' ->> 'client_id')::uuid, (p_session ->> 'amount_total')::bigint,
           upper(p_session ->> 'currency'), p_stripe_account, p_session ->> 'url',
           to_timestamp((p_session ->> 'expires_at')::bigint), p_session ->> 'payment_intent',
-          private.checkout_status_from_events(session_id))
+          private.checkout_status_from_events(session_id), private.checkout_shares(p_session -> 'metadata'))
   on conflict (id) do update set updated_at = now()
   returning s.* into saved;
   update public.payments p set flag = 'invoice_mismatch'

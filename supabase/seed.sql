@@ -143,3 +143,6 @@ update public.activity a
          end, a.at);
 update public.invoices i set sent_at = i.issue_date::timestamptz + interval '9 hours' where i.status <> 'draft';
 update public.quotes q set sent_at = q.issue_date::timestamptz + interval '9 hours' where q.status <> 'draft';
+
+-- Pay your way: clients may pay part of an invoice, at least $50.00.
+update public.settings set partial_payments = true, partial_payment_minimum = 5000;

@@ -116,7 +116,9 @@ def create_session():
         if key and _idempotency_path(key).exists():
             return jsonify(public(load_session(_idempotency_path(key).read_text())))
         line = params["line_items"][0]
-        amount = int(line["price_data"]["unit_amount"]) * int(line.get("quantity", 1))
+        # As Stripe does: the session asks for the sum of its lines (one per invoice paid).
+        amount = sum(int(item["price_data"]["unit_amount"]) * int(item.get("quantity", 1))
+                     for item in params["line_items"])
         session = copy.deepcopy(samples()["checkout.session"])
         session_id = "cs_test_" + secrets.token_hex(24)
         session.update({

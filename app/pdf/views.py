@@ -49,28 +49,44 @@ def pdf_download(kind: str, document: dict) -> Response:
     and only then is the cache asked."""
     filename, pdf = document_pdf(kind, document, call("portal_profile")["client"],
                                  call("business_profile"))
-    return Response(pdf, mimetype="application/pdf",
-                    headers={"Content-Disposition": f'attachment; filename="{filename}"'})
+    return attachment(pdf, filename)
 
 
 def document_pdf(kind: str, document: dict, client: dict, business: dict) -> tuple[str, bytes]:
     """(filename, PDF) of an invoice or quote, from the cache unless something it shows has
-    changed: the download and the emails that attach it (app/emails.py) share it."""
-    data = {"kind": kind, "document": document, "client": client, "business": business,
+    changed: the download and the emails that attach it (app/emails.py) share it. An issued
+    document prints its parties as they were when it was sent (frozen on it); the live client
+    and business fill in documents issued before, and the live profile gives the branding."""
+    parties = document.get("parties") or {}
+    data = {"kind": kind, "document": document, "client": parties.get("client") or client,
+            "business": {**business, **(parties.get("business") or {})},
             "portal_url": current_app.config["PORTAL_BASE_URL"].rstrip("/")
                           + f"/{kind}s/{document['id']}"}
+    filename = NOT_IN_FILENAMES.sub("-", f"{kind.capitalize()}-{document['number']}") + ".pdf"
+    return filename, cached_pdf(f"pdf/{kind}.html", data, business)
+
+
+def cached_pdf(template: str, data: dict, business: dict) -> bytes:
+    """The template rendered as a PDF with `data` (everything it shows) and the business's logo
+    and colour, from the cache unless something it shows has changed."""
     cache = PdfCache.from_config(current_app.config)
     development = current_app.testing or current_app.config.get("PORTAL_ENV") == "development"
     logo = logo_for(business.get("logo_url"), cache.directory / "logos", development)
-    key = cache_key(template_version(), data, logo.sha256 if logo else None)
+    key = cache_key(template_version(), {"template": template, **data}, logo.sha256 if logo else None)
     pdf = cache.get(key)
     if pdf is None:
         brand = business.get("brand_primary") or ""
-        html = render_template(f"pdf/{kind}.html", **data, fonts=FONTS, logo=logo,
+        html = render_template(template, **data, fonts=FONTS, logo=logo,
                                brand=brand if COLOUR.match(brand) else FALLBACK["brand_primary"])
         pdf = render_pdf(html)
         try:
             cache.put(key, pdf)
         except OSError:
             current_app.logger.exception("PDF cache not written")
-    return NOT_IN_FILENAMES.sub("-", f"{kind.capitalize()}-{document['number']}") + ".pdf", pdf
+    return pdf
+
+
+def attachment(pdf: bytes, filename: str) -> Response:
+    """A PDF download under a plain file name."""
+    return Response(pdf, mimetype="application/pdf", headers={
+        "Content-Disposition": f'attachment; filename="{NOT_IN_FILENAMES.sub("-", filename)}"'})

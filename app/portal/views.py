@@ -3,6 +3,7 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from app.auth.session import call_as_client as call
 from app.auth.session import call_together, login_required
 from app.data import Conflict, InvalidInput
+from app.money.pay import deposit_payment_url
 from app.portal import bp
 from app.portal.forms import AcceptQuoteForm, ContactForm, RejectQuoteForm
 
@@ -87,6 +88,8 @@ def decide(quote_id, form, template, function, **args):
         else:
             decision = "accepted" if function == "accept_quote" else "rejected"
             flash(f"Quote {document['number']} was {decision}. Thank you!", "success")
+            if deposit := deposit_payment_url(quote_id):
+                return redirect(deposit, 303)
         return redirect(url_for("portal.quote", quote_id=quote_id), 303)
     status = 400 if form.errors else 200
     return render_template(template, quote=document, form=form), status

@@ -6,7 +6,8 @@
 revoke all on public.settings from anon, authenticated;
 grant select (id, business_name, logo_url, brand_primary, brand_accent, contact_email,
               contact_phone, address_line1, address_line2, city, region, postal_code, country,
-              time_zone, default_currency, portal_base_url, updated_at)
+              time_zone, default_currency, portal_base_url, tax_id, partial_payments,
+              partial_payment_minimum, quote_deposit_percent, updated_at)
   on public.settings to authenticated;
 alter table public.settings enable row level security;
 

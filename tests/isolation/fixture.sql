@@ -29,6 +29,18 @@ insert into public.payments (invoice_id, amount, currency, stripe_payment_intent
   ('aaaaaaaa-0000-4000-8001-000000000001', 5000, 'USD', 'pi_isolation_a'),
   ('bbbbbbbb-0000-4000-8001-000000000001', 5000, 'USD', 'pi_isolation_b');
 
+-- A payment shared out by a Checkout for several invoices: a share for A and for B.
+insert into public.payments (invoice_id, amount, currency, stripe_payment_intent_id) values
+  ('aaaaaaaa-0000-4000-8001-000000000001', 3000, 'USD', 'pi_isolation_shared_a'),
+  ('bbbbbbbb-0000-4000-8001-000000000001', 3000, 'USD', 'pi_isolation_shared_b');
+insert into public.payment_shares (payment_id, invoice_id, position, amount)
+select p.id, p.invoice_id, 1, p.amount from public.payments p
+ where p.stripe_payment_intent_id in ('pi_isolation_shared_a', 'pi_isolation_shared_b');
+
+-- Part of each payment goes back: a refund row for A and for B.
+update public.payments set amount_refunded = 1000, status = 'partially_refunded'
+ where stripe_payment_intent_id in ('pi_isolation_a', 'pi_isolation_b');
+
 insert into public.quotes (id, client_id, number, status, issue_date, valid_until, currency) values
   ('aaaaaaaa-0000-4000-8002-000000000001', 'aaaaaaaa-0000-4000-8000-000000000001', 'ISO-QA-1', 'sent',
    current_date, current_date + 30, 'USD'),

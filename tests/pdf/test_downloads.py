@@ -227,10 +227,12 @@ def test_a_second_download_comes_from_the_cache_and_an_edit_makes_a_new_pdf(
     assert download(browser, path) == edited and len(renders) == 2
 
 
-def test_a_settings_change_makes_a_new_pdf(new_client, add_invoice, settings, renders):
+def test_a_branding_change_makes_a_new_pdf(new_client, add_invoice, settings, renders):
+    """The parties are frozen on an issued invoice (tests/pdf/test_frozen_documents.py); the
+    branding is not, and a new colour is a new PDF."""
     browser, client_id = new_client("Settings Client")
     path = f"/invoices/{add_invoice(client_id, [('Work', 1, 1000, 0)])}/pdf"
-    download(browser, path)
-    settings(business_name="Northwind Studio Ltd")
-    renamed = download(browser, path)
-    assert len(renders) == 2 and "Northwind Studio Ltd" in flat_text(renamed)
+    first = download(browser, path)
+    settings(brand_primary="#aa0000")
+    recoloured = download(browser, path)
+    assert len(renders) == 2 and recoloured != first and "#aa0000" in renders[1]
