@@ -55,7 +55,15 @@ def render_email(app: Flask, kind: str, context: dict, business: dict | None = N
 
 
 def attachments_for(app: Flask, kind: str, context: dict, business: dict) -> list[dict]:
-    """The PDF of a sent invoice or quote, from the same renderer and cache as the download."""
+    """The PDF of a sent invoice or quote, from the same renderer and cache as the download;
+    a payment's receipt PDF on its confirmation."""
+    if kind == "payment_receipt":
+        from app.pdf.receipts import receipt_pdf_for_payment
+
+        with app.app_context():
+            pdf = receipt_pdf_for_payment(context["payment_id"])
+        return [{"filename": f"receipt-{context['receipt_number']}.pdf",
+                 "content_type": "application/pdf", "bytes": pdf}]
     if kind not in ("invoice_sent", "quote_sent"):
         return []
     from app.pdf.views import document_pdf

@@ -2,13 +2,17 @@
 webhook, the success page, an administrator), linked from the invoice's payment history;
 refunds have their own lines and documents."""
 
+import mailbox
 import re
+from email import policy
+from email.parser import BytesParser
 from urllib.parse import urlsplit
 
 import psycopg
 import pytest
 
 from app.dev.stripe_double import samples
+from app.outbox import deliver_outbox
 from app.pdf.receipts import receipt_pdf_for_payment
 from tests.payments.conftest import checkout_session, deliver
 from tests.payments.test_checkout import press_proceed
@@ -159,3 +163,25 @@ def test_what_remains_counts_only_this_invoices_share_of_an_earlier_combined_pay
     page, pdf = receipt_texts(client, cash)
     for text in (page, pdf):
         assert re.search(r"Remaining due after this payment \$150\.00", text), text
+
+
+def test_the_confirmation_email_carries_the_receipt_pdf(app, signed_in_payer, database_url):
+    client, invoice = signed_in_payer(amount=18800)
+    deliver(client, app, "checkout.session.completed",
+            checkout_session(app, invoice, intent="pi_receipt_mail"))
+    while deliver_outbox(app):
+        pass
+    with psycopg.connect(database_url) as conn:
+        (number,) = conn.execute("select receipt_number from public.payments"
+                                 " where stripe_payment_intent_id = 'pi_receipt_mail'").fetchone()
+    box = mailbox.Maildir(app.config["MAILBOX_DIR"], create=True)
+    receipts = []
+    for key in box.keys():
+        with box.get_file(key) as handle:
+            message = BytesParser(policy=policy.default).parse(handle)
+        if message["To"] == invoice["email"]:
+            receipts += [part for part in message.iter_attachments()
+                         if part.get_filename() == f"receipt-{number}.pdf"]
+    assert len(receipts) == 1, "the confirmation email attaches its receipt, once"
+    text = "\n".join(page_texts(receipts[0].get_content()))
+    assert number in text and "$188.00" in text
