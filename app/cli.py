@@ -150,6 +150,21 @@ def cmd_email_preview(args) -> int:
     return 0
 
 
+def cmd_translations(args) -> int:
+    """Brings every catalog in step with the source and compiles it; lists what is left to do."""
+    from app.catalogs import problems, update
+
+    update()
+    left = problems()
+    for language, issues in left.items():
+        print(f"{language}: {len(issues)} to do")
+        for issue in issues:
+            print(f"  {issue}")
+    if not left:
+        print("Every catalog is complete and compiled.")
+    return 1 if left else 0
+
+
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(prog="portal", description="Client Portal")
     commands = parser.add_subparsers(dest="command", required=True)
@@ -182,6 +197,9 @@ def main(argv=None) -> int:
     preview.add_argument("kind", help="e.g. invoice_sent, payment_receipt, sign_in")
     preview.add_argument("--html", action="store_true", help="print the HTML part, not the text")
     preview.set_defaults(func=cmd_email_preview)
+    translations = commands.add_parser(
+        "translations", help="extract strings, update and compile the catalogs, list what is missing")
+    translations.set_defaults(func=cmd_translations)
     args = parser.parse_args(argv)
     try:
         return args.func(args)

@@ -7,16 +7,19 @@ from pathlib import Path
 
 import xhtml2pdf
 from flask import Response, current_app, render_template
+from flask_babel import gettext as _
 
 from app.auth.session import call_as_client as call
 from app.auth.session import login_required
 from app.branding import COLOUR, FALLBACK
+from app.formatting import language
 from app.pdf import bp
 from app.pdf.cache import PdfCache, cache_key
 from app.pdf.logo import logo_for
 from app.pdf.render import FONTS, render_pdf
 
 TEMPLATES = Path(__file__).resolve().parent.parent / "templates" / "pdf"
+TRANSLATIONS = Path(__file__).resolve().parent.parent / "translations"
 NOT_IN_FILENAMES = re.compile(r"[^A-Za-z0-9._-]+")
 
 
@@ -36,10 +39,11 @@ def quote_pdf(quote_id):
 
 @cache
 def template_version() -> str:
-    """Changes with the PDF templates or the renderer, so a PDF in an old layout is never served.
+    """Changes with the PDF templates, their translations or the renderer, so a PDF in an old
+    layout or wording is never served.
     Computed once per process: templates change only with a deployment."""
     digest = hashlib.sha256(xhtml2pdf.__version__.encode())
-    for path in sorted(TEMPLATES.glob("*.html")):
+    for path in [*sorted(TEMPLATES.glob("*.html")), *sorted(TRANSLATIONS.glob("*/LC_MESSAGES/*.mo"))]:
         digest.update(path.read_bytes())
     return digest.hexdigest()
 
@@ -56,7 +60,9 @@ def pdf_download(kind: str, document: dict) -> Response:
 def document_pdf(kind: str, document: dict, client: dict, business: dict) -> tuple[str, bytes]:
     """(filename, PDF) of an invoice or quote, from the cache unless something it shows has
     changed: the download and the emails that attach it (app/emails.py) share it."""
+    # In the language of the moment: the client's page, or the recipient's email (force_locale).
     data = {"kind": kind, "document": document, "client": client, "business": business,
+            "language": language(),
             "portal_url": current_app.config["PORTAL_BASE_URL"].rstrip("/")
                           + f"/{kind}s/{document['id']}"}
     cache = PdfCache.from_config(current_app.config)
@@ -73,4 +79,5 @@ def document_pdf(kind: str, document: dict, client: dict, business: dict) -> tup
             cache.put(key, pdf)
         except OSError:
             current_app.logger.exception("PDF cache not written")
-    return NOT_IN_FILENAMES.sub("-", f"{kind.capitalize()}-{document['number']}") + ".pdf", pdf
+    title = _("Invoice") if kind == "invoice" else _("Quote")
+    return NOT_IN_FILENAMES.sub("-", f"{title}-{document['number']}") + ".pdf", pdf
