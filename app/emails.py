@@ -54,7 +54,7 @@ def render_email(app: Flask, kind: str, context: dict, business: dict | None = N
     language = language if language in LANGUAGES else DEFAULT_LANGUAGE
     with app.app_context(), force_locale(language):
         values = {**context, "business": business, "brand": brand(business),
-                  "portal_url": app.config["PORTAL_BASE_URL"].rstrip("/")}
+                  "portal_url": app.config["PORTAL_BASE_URL"].rstrip("/"), "page_language": language}
         text_module = app.jinja_env.get_template(f"email/{kind}.txt").make_module(values)
         subject = " ".join(str(getattr(text_module, "subject", "")).split())
         if not subject:
