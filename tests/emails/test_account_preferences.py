@@ -26,6 +26,14 @@ def outbox_row(database_url, email, kind):
                             (email, kind)).fetchone()
 
 
+def due_today(app, database_url, invoice_id):
+    """The invoice falls due today and the worker's scheduler runs: a reminder is queued."""
+    with psycopg.connect(database_url, autocommit=True) as conn:
+        conn.execute("update public.invoices set due_date = current_date where id = %s", (invoice_id,))
+    get_data(app).call_as_service("queue_reminders",
+                                  p_now=datetime.combine(datetime.now(UTC).date(), time(12), tzinfo=UTC))
+
+
 def test_a_client_who_chose_french_gets_the_invoice_email_and_its_pdf_in_french(
         app, smtp, drain, make_client, make_invoice, database_url):
     email, client_id = make_client("Élodie Fournier")
@@ -62,11 +70,7 @@ def test_turning_reminders_off_stops_them_but_not_the_invoice(app, smtp, drain, 
     settings(reminder_offsets=[0])
     email, client_id = make_client("Ada Quiet")
     choose(database_url, email, client_id, invoice_reminders=False)
-    invoice_id = make_invoice(client_id, status="sent")
-    with psycopg.connect(database_url, autocommit=True) as conn:
-        conn.execute("update public.invoices set due_date = current_date where id = %s", (invoice_id,))
-    get_data(app).call_as_service("queue_reminders",
-                                  p_now=datetime.combine(datetime.now(UTC).date(), time(12), tzinfo=UTC))
+    due_today(app, database_url, make_invoice(client_id, status="sent"))
     drain()
     subjects = [m["Subject"] for m in smtp.to(email)]
     assert len(subjects) == 1 and subjects[0].startswith("Invoice "), "the invoice itself always goes"
@@ -79,11 +83,7 @@ def test_the_reminder_goes_to_a_client_who_kept_it_on(app, smtp, drain, make_cli
     settings(reminder_offsets=[0])
     email, client_id = make_client("Ada Reminded")
     choose(database_url, email, client_id, invoice_reminders=True, quote_sent=False)
-    invoice_id = make_invoice(client_id, status="sent")
-    with psycopg.connect(database_url, autocommit=True) as conn:
-        conn.execute("update public.invoices set due_date = current_date where id = %s", (invoice_id,))
-    get_data(app).call_as_service("queue_reminders",
-                                  p_now=datetime.combine(datetime.now(UTC).date(), time(12), tzinfo=UTC))
+    due_today(app, database_url, make_invoice(client_id, status="sent"))
     drain()
     assert any("Reminder" in m["Subject"] for m in smtp.to(email))
 
