@@ -67,3 +67,20 @@ def test_state_labels_are_translated(app):
 
     with app.app_context(), force_locale("de"):
         assert state_label("partially_paid") == "Teilweise bezahlt"
+
+
+def test_the_activity_feed_is_written_in_the_readers_language(app):
+    """The database writes summaries in English; the feed writes the known ones again."""
+    from flask_babel import force_locale
+
+    from app.activity_text import activity_summary
+
+    entries = [{"kind": "invoice_sent", "summary": "Invoice INV-0001 was sent"},
+               {"kind": "quote_accepted", "summary": "Quote Q-0002 was accepted by Ada Lovelace"},
+               {"kind": "invoice_sent", "summary": "Something the database says differently"}]
+    with app.app_context(), force_locale("fr"):
+        assert [activity_summary(e) for e in entries] == [
+            "La facture INV-0001 a été envoyée", "Le devis Q-0002 a été accepté par Ada Lovelace",
+            "Something the database says differently"]
+    with app.app_context(), force_locale("en"):
+        assert activity_summary(entries[1]) == "Quote Q-0002 was accepted by Ada Lovelace"
