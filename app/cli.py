@@ -11,6 +11,7 @@ import psycopg
 from app.config import PROJECT_ROOT, ConfigError
 from app.db import cluster
 from app.db.migrate import migrate
+from app.i18n import LANGUAGES
 
 SEED = PROJECT_ROOT / "supabase" / "seed.sql"
 
@@ -142,7 +143,8 @@ def cmd_email_preview(args) -> int:
         sys.exit(f"No email kind {args.kind!r}. Kinds: {', '.join(sorted(CONTEXTS))}.")
     app = create_app({"DATABASE_URL": os.environ.get("DATABASE_URL", "postgresql:///unused"),
                       "PORTAL_BASE_URL": os.environ.get("PORTAL_BASE_URL", "http://127.0.0.1:5000")})
-    email = render_email(app, args.kind, CONTEXTS[args.kind], BUSINESS, attach=False)
+    email = render_email(app, args.kind, CONTEXTS[args.kind], BUSINESS, attach=False,
+                         language=args.language)
     if args.html:
         print(email.html)
     else:
@@ -196,6 +198,8 @@ def main(argv=None) -> int:
     preview = email_commands.add_parser("preview", help="render an email kind with demo data")
     preview.add_argument("kind", help="e.g. invoice_sent, payment_receipt, sign_in")
     preview.add_argument("--html", action="store_true", help="print the HTML part, not the text")
+    preview.add_argument("--language", default="en", choices=LANGUAGES,
+                         help="the recipient's language (default en)")
     preview.set_defaults(func=cmd_email_preview)
     translations = commands.add_parser(
         "translations", help="extract strings, update and compile the catalogs, list what is missing")

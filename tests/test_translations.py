@@ -66,3 +66,12 @@ def test_translations_keep_every_placeholder(language):
         wanted = sorted(PLACEHOLDER.findall(ids[-1]))
         wrong += [f"{ids[0]!r} -> {s!r}" for s in strings if sorted(PLACEHOLDER.findall(s)) != wanted]
     assert wrong == []
+
+
+def test_an_email_can_be_previewed_in_each_language(capsys):
+    """What a translator checks their work with: `portal email preview KIND --language xx`."""
+    from app.cli import main
+
+    assert main(["email", "preview", "invoice_reminder", "--language", "es"]) == 0
+    shown = capsys.readouterr().out
+    assert shown.startswith("Subject: Vencida: la factura INV-1042") and "Hola, Ada Lovelace:" in shown
