@@ -3,7 +3,7 @@
 from flask import Flask
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from app import branding, config, data, errors, formatting, i18n, security
+from app import activity_text, branding, config, data, errors, formatting, i18n, security
 from app.auth import session
 
 
@@ -33,6 +33,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     errors.init_app(app)
     branding.init_app(app)
     formatting.init_app(app)
+    activity_text.init_app(app)
 
     from app.auth import bp as auth_bp
     from app.booking import bp as booking_bp

@@ -2,7 +2,8 @@
 
 import re
 
-from flask import Response, current_app, g, send_from_directory
+from flask import Response, current_app, g, send_from_directory, session
+from flask_babel import lazy_gettext as _l
 
 from app.auth.session import current_identity
 from app.data import DataError, get_data
@@ -39,11 +40,16 @@ def last_known_business() -> dict:
     return current_app.extensions.get("portal_last_business", FALLBACK)
 
 
-NAVIGATION = [("portal.dashboard", "Dashboard"), ("portal.invoices", "Invoices"),
-              ("portal.quotes", "Quotes"), ("portal.bookings", "Bookings"),
-              ("booking.appointments", "Your appointments"), ("portal.activity", "Activity"),
-              ("portal.profile", "Profile")]
+NAVIGATION = [("portal.dashboard", _l("Dashboard")), ("portal.invoices", _l("Invoices")),
+              ("portal.quotes", _l("Quotes")), ("portal.bookings", _l("Bookings")),
+              ("booking.appointments", _l("Your appointments")), ("portal.activity", _l("Activity")),
+              ("portal.profile", _l("Profile"))]
 COLOUR = re.compile(r"^#[0-9a-fA-F]{6}$")
+
+
+def shown_zone() -> str:
+    """The zone the portal's times are shown in: the person's choice, else the business's."""
+    return session.get("time_zone") or business().get("time_zone") or "UTC"
 
 
 def navigation() -> list[tuple[str, str]]:
@@ -72,7 +78,7 @@ def init_app(app) -> None:
 
     @app.context_processor
     def layout():
-        return {"business": business, "navigation": navigation,
+        return {"business": business, "navigation": navigation, "shown_zone": shown_zone,
                 "signed_in": lambda: (not g.get("layout_signed_out")
                                       and current_identity() is not None),
                 # Buttons for features that a later part of the app provides appear with it.

@@ -11,6 +11,7 @@ import psycopg
 from app.config import PROJECT_ROOT, ConfigError
 from app.db import cluster
 from app.db.migrate import migrate
+from app.i18n import LANGUAGES
 
 SEED = PROJECT_ROOT / "supabase" / "seed.sql"
 
@@ -143,12 +144,28 @@ def cmd_email_preview(args) -> int:
     # Demo data only: no database is opened.
     app = create_app({"DATABASE_URL": None,
                       "PORTAL_BASE_URL": os.environ.get("PORTAL_BASE_URL", "http://127.0.0.1:5000")})
-    email = render_email(app, args.kind, CONTEXTS[args.kind], BUSINESS, attach=False)
+    email = render_email(app, args.kind, CONTEXTS[args.kind], BUSINESS, attach=False,
+                         language=args.language)
     if args.html:
         print(email.html)
     else:
         print(f"Subject: {email.subject}\n\n{email.text}", end="")
     return 0
+
+
+def cmd_translations(args) -> int:
+    """Brings every catalog in step with the source and compiles it; lists what is left to do."""
+    from app.catalogs import problems, update
+
+    update()
+    left = problems()
+    for language, issues in left.items():
+        print(f"{language}: {len(issues)} to do")
+        for issue in issues:
+            print(f"  {issue}")
+    if not left:
+        print("Every catalog is complete and compiled.")
+    return 1 if left else 0
 
 
 def main(argv=None) -> int:
@@ -182,7 +199,12 @@ def main(argv=None) -> int:
     preview = email_commands.add_parser("preview", help="render an email kind with demo data")
     preview.add_argument("kind", help="e.g. invoice_sent, payment_receipt, sign_in")
     preview.add_argument("--html", action="store_true", help="print the HTML part, not the text")
+    preview.add_argument("--language", default="en", choices=LANGUAGES,
+                         help="the recipient's language (default en)")
     preview.set_defaults(func=cmd_email_preview)
+    translations = commands.add_parser(
+        "translations", help="extract strings, update and compile the catalogs, list what is missing")
+    translations.set_defaults(func=cmd_translations)
     args = parser.parse_args(argv)
     try:
         return args.func(args)

@@ -1,6 +1,7 @@
 """Error pages in the portal's layout, or JSON when the client asks for it."""
 
 from flask import g, jsonify, render_template, request
+from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
@@ -8,19 +9,19 @@ from app.branding import last_known_business
 from app.data import NotFound, Unavailable
 
 MESSAGES = {
-    400: "That request could not be understood.",
-    403: "You cannot do that.",
-    404: "We could not find that page. If you followed a link to a document, it may not exist "
-         "or may not be shared with you.",
-    405: "That action is not allowed here.",
-    429: "Too many requests. Please wait a moment and try again.",
-    500: "Something went wrong on our side. Please try again; if it keeps happening, contact us.",
-    503: "The portal is briefly unavailable. Please try again in a moment.",
+    400: _l("That request could not be understood."),
+    403: _l("You cannot do that."),
+    404: _l("We could not find that page. If you followed a link to a document, it may not exist "
+         "or may not be shared with you."),
+    405: _l("That action is not allowed here."),
+    429: _l("Too many requests. Please wait a moment and try again."),
+    500: _l("Something went wrong on our side. Please try again; if it keeps happening, contact us."),
+    503: _l("The portal is briefly unavailable. Please try again in a moment."),
 }
 
 
 def render_error(status: int, message: str | None = None):
-    message = message or MESSAGES.get(status, MESSAGES[500])
+    message = str(message or MESSAGES.get(status, MESSAGES[500]))
     if request.accept_mimetypes.best == "application/json":
         return jsonify(error=message, status=status), status
     # An error page never touches the database (it may be why we are here): the layout gets
@@ -40,7 +41,7 @@ def init_app(app) -> None:
 
     @app.errorhandler(CSRFError)
     def csrf_error(error):
-        return render_error(400, "This form has expired. Go back, reload the page and try again.")
+        return render_error(400, _l("This form has expired. Go back, reload the page and try again."))
 
     @app.errorhandler(NotFound)
     def not_found(error):

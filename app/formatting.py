@@ -1,6 +1,10 @@
 """Jinja filters: money per currency and locale (Babel), dates and times in the business's time
-zone. The one place that writes a time for people: every time it writes names its zone (pages,
-PDFs and booking pages use these; booking emails, written by the database, name it too)."""
+zone (or the person's own). The one place that writes a time for people: every time it writes
+names its zone (pages, PDFs, emails and booking pages use these).
+
+Everything is written for the language of the moment (flask_babel.get_locale(): the request's,
+or the recipient's under force_locale in the worker); English is written as in the US. Results
+are memoised per locale."""
 
 import re
 from datetime import date, datetime
@@ -11,14 +15,49 @@ from zoneinfo import ZoneInfo
 from babel import Locale
 from babel.dates import format_date, format_datetime
 from babel.numbers import format_currency, get_currency_precision
+from flask import has_app_context
+from flask_babel import get_locale
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from markupsafe import Markup, escape
 
-# Parsed once: Babel re-parses a locale given by name on every call.
-LOCALE = Locale.parse("en_US")
 URL = re.compile(r"(https?://[^\s<>\"']+)")
-STATE_LABELS = {"partially_paid": "Partly paid", "unpaid": "Unpaid", "paid": "Paid",
-                "overdue": "Overdue", "void": "Void", "pending": "Pending", "accepted": "Accepted",
-                "rejected": "Rejected", "expired": "Expired"}
+STATE_LABELS = {"partially_paid": _l("Partly paid"), "unpaid": _l("Unpaid"), "paid": _l("Paid"),
+                "overdue": _l("Overdue"), "void": _l("Void"), "pending": _l("Pending"),
+                "accepted": _l("Accepted"), "rejected": _l("Rejected"), "expired": _l("Expired"),
+                # Appointments
+                "confirmed": _l("Confirmed"), "cancelled": _l("Cancelled"), "past": _l("Past")}
+
+PAYMENT_METHODS = {"card": _l("Card"), "bank_transfer": _l("Bank transfer"), "cash": _l("Cash"),
+                   "cheque": _l("Cheque"), "other": _l("Other")}
+PAYMENT_STATUSES = {"pending": _l("Pending"), "succeeded": _l("Succeeded"), "failed": _l("Failed"),
+                    "refunded": _l("Refunded"), "partially_refunded": _l("Partially refunded")}
+
+
+@lru_cache(maxsize=16)
+def parsed_locale(name: str) -> Locale:
+    """Parsed once per language: Babel re-parses a locale given by name on every call. English
+    is written as in the US ($1,234.50, Nov 24, 2026)."""
+    return Locale.parse("en_US" if name == "en" else name)
+
+
+def language() -> str:
+    """The language to write in now: the request's (or force_locale's), English outside the app."""
+    found = get_locale() if has_app_context() else None
+    return str(found) if found else "en"
+
+
+def current_locale() -> Locale:
+    return parsed_locale(language())
+
+
+def date_pattern(locale: Locale) -> str:
+    return "MMM d, y" if locale.language == "en" else locale.date_formats["medium"].pattern
+
+
+def time_pattern(locale: Locale) -> str:
+    # English keeps a plain space before AM/PM (CLDR's narrow no-break space confuses mail clients).
+    return "h:mm a" if locale.language == "en" else locale.time_formats["short"].pattern
 
 
 @lru_cache(maxsize=64)
@@ -28,11 +67,16 @@ def _digits(currency: str) -> int:
 
 # Pure functions of their arguments, and Babel is slow: the same amounts and dates recur on
 # every page a client opens, so results are memoised.
-@lru_cache(maxsize=8192)
 def money(minor_units, currency: str) -> str:
-    """Integer minor units (cents, yen...) as the currency is written: $1,234.50, ¥1,235."""
+    """Integer minor units (cents, yen...) as the currency is written: $1,234.50, ¥1,235, and in
+    French 1 234,50 $US."""
+    return _money(minor_units, currency, language())
+
+
+@lru_cache(maxsize=8192)
+def _money(minor_units, currency: str, language_name: str) -> str:
     return format_currency(Decimal(int(minor_units or 0)).scaleb(-_digits(currency)), currency,
-                           locale=LOCALE)
+                           locale=parsed_locale(language_name))
 
 
 def plain_amount(minor_units, currency: str) -> str:
@@ -48,41 +92,57 @@ CARD_BRANDS = {"amex": "American Express", "diners": "Diners Club", "discover": 
 
 def card_label(brand: str | None, last4: str | None = None) -> str:
     """"Visa ending in 4242"; "Card" when Stripe has not told us which card yet."""
-    name = CARD_BRANDS.get(brand or "", (brand or "card").replace("_", " ").title())
-    return f"{name} ending in {last4}" if last4 else name
+    if not brand:
+        return _("Card ending in %(last4)s", last4=last4) if last4 else _("Card")
+    name = CARD_BRANDS.get(brand, brand.replace("_", " ").title())
+    return _("%(card)s ending in %(last4)s", card=name, last4=last4) if last4 else name
 
 
 def payment_method(payment: dict) -> str:
     """How a payment was made: "Visa ending in 4242", "Bank transfer", "Cash"."""
     if payment.get("method") == "card":
         return card_label(payment.get("card_brand"), payment.get("card_last4"))
-    return (payment.get("method") or "other").replace("_", " ").capitalize()
+    return method_label(payment.get("method") or "other")
 
 
 ZERO_TAX_NOTES = {
-    "reverse_charge": "Reverse charge: no tax is charged; the recipient accounts for it.",
-    "exempt": "Exempt from tax: no tax is charged.",
+    "reverse_charge": _l("Reverse charge: no tax is charged; the recipient accounts for it."),
+    "exempt": _l("Exempt from tax: no tax is charged."),
 }
 
 
 def zero_tax_note(reason: str | None) -> str:
     """What a document says when its tax is zero for a reason (reverse charge, exemption)."""
-    return ZERO_TAX_NOTES.get(reason or "", "")
+    return str(ZERO_TAX_NOTES.get(reason or "", ""))
 
 
 def state_label(state: str) -> str:
-    return STATE_LABELS.get(state, state.replace("_", " ").capitalize())
+    return str(STATE_LABELS.get(state, state.replace("_", " ").capitalize()))
+
+
+def method_label(method: str) -> str:
+    return str(PAYMENT_METHODS.get(method, (method or "").replace("_", " ").capitalize()))
+
+
+def payment_status_label(status: str) -> str:
+    return str(PAYMENT_STATUSES.get(status, (status or "").replace("_", " ").capitalize()))
+
+
+def day(value, time_zone: str = "UTC") -> str:
+    """The date (in the given zone when it is an instant), medium length: Nov 24, 2026."""
+    return _day(value, time_zone, language())
 
 
 @lru_cache(maxsize=8192)
-def day(value, time_zone: str = "UTC") -> str:
+def _day(value, time_zone: str, language_name: str) -> str:
     if value in (None, ""):
         return ""
     if isinstance(value, str):
         value = datetime.fromisoformat(value) if "T" in value else date.fromisoformat(value)
     if isinstance(value, datetime):
         value = value.astimezone(ZoneInfo(time_zone)).date()
-    return format_date(value, "medium", locale=LOCALE)
+    locale = parsed_locale(language_name)
+    return format_date(value, date_pattern(locale), locale=locale)
 
 
 def _instant(value) -> datetime:
@@ -110,17 +170,30 @@ def zone_label(moment: datetime, time_zone: str) -> str:
 
 
 def clock(moment: datetime, time_zone: str) -> str:
-    """The time alone ("9:00 AM"), for lists whose heading names the zone."""
-    return format_datetime(moment, "h:mm a", tzinfo=ZoneInfo(time_zone), locale=LOCALE)
+    """The time alone ("9:00 AM", "09:00"), for lists whose heading names the zone."""
+    locale = current_locale()
+    return format_datetime(moment, time_pattern(locale), tzinfo=ZoneInfo(time_zone), locale=locale)
+
+
+def full_day(value: date) -> str:
+    """A day with its weekday: "Wednesday, November 25, 2026", "mercredi 25 novembre 2026"."""
+    return format_date(value, "full", locale=current_locale())
+
+
+def moment(value, time_zone: str = "UTC") -> str:
+    """A date and time with its zone: "Nov 24, 2026, 1:42 AM EST"."""
+    return _moment(value, time_zone, language())
 
 
 @lru_cache(maxsize=8192)
-def moment(value, time_zone: str = "UTC") -> str:
-    """A date and time with its zone: "Nov 24, 2026, 1:42 AM EST"."""
+def _moment(value, time_zone: str, language_name: str) -> str:
     if value in (None, ""):
         return ""
-    value = _instant(value)
-    return (format_datetime(value, "MMM d, y, h:mm a", tzinfo=ZoneInfo(time_zone), locale=LOCALE)
+    value, locale = _instant(value), parsed_locale(language_name)
+    # The locale's own way of joining a date and a time ("{1}, {0}" in English, "{1} {0}" in French).
+    pattern = str(locale.datetime_formats["medium"]).replace("{1}", date_pattern(locale)).replace(
+        "{0}", time_pattern(locale))
+    return (format_datetime(value, pattern, tzinfo=ZoneInfo(time_zone), locale=locale)
             + " " + zone_name(value, time_zone))
 
 
@@ -138,3 +211,5 @@ def init_app(app) -> None:
     app.add_template_filter(card_label)
     app.add_template_filter(payment_method)
     app.add_template_filter(zero_tax_note)
+    app.add_template_filter(method_label)
+    app.add_template_filter(payment_status_label)

@@ -2,8 +2,11 @@
 (development only: production refuses to start without SMTP)."""
 
 import smtplib
+from email import policy
 from email.message import EmailMessage
 from email.utils import formatdate, make_msgid
+
+UNFOLDED_HEADERS = policy.default.clone(max_line_length=998)
 
 
 def build_message(sender: str, to: str, subject: str, text: str, html: str | None = None,
@@ -32,6 +35,10 @@ def build_message(sender: str, to: str, subject: str, text: str, html: str | Non
         # As bytes (sent base64): a calendar file's CRLF line endings must arrive untouched.
         message.add_attachment(attachment["content"].encode(), maintype=maintype, subtype=subtype,
                                filename=attachment["filename"], params={**params, "charset": "utf-8"})
+    # Headers are written unfolded up to RFC 5322's 998 characters: Python's folding of a long
+    # non-ASCII subject drops the space before a folded encoded word ("à régler" arrives as
+    # "àrégler"). The parts' bodies are encoded already, so only the headers change.
+    message.policy = UNFOLDED_HEADERS
     return message
 
 

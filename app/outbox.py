@@ -11,7 +11,7 @@ import threading
 import time
 
 from app.data import DataError, get_data
-from app.emails import render_email
+from app.emails import render_email, turned_off
 from app.mail import send_email
 
 log = logging.getLogger(__name__)
@@ -47,7 +47,8 @@ def compose(app, data, email: dict, business: dict) -> tuple[str, str, str | Non
         if found is None:
             raise NoLongerTrue(f"not sent: the {context['document_kind']} is no longer sent")
         context = {**context, **found}
-    rendered = render_email(app, email["kind"], context, business)
+    recipient = email.get("recipient") or {}
+    rendered = render_email(app, email["kind"], context, business, language=recipient.get("language"))
     return (rendered.subject, rendered.text, rendered.html,
             list(email["attachments"]) + rendered.attachments, rendered.headers)
 
@@ -58,6 +59,10 @@ def deliver_outbox(app, limit: int = 20) -> int:
     claimed = data.call_as_service("claim_outbox", p_limit=limit)
     business = data.call_as_service("business_profile") if claimed else {}
     for email in claimed:
+        if turned_off(email.get("kind"), email.get("recipient")):
+            data.call_as_service("park_outbox", p_id=email["id"], p_skipped=True,
+                                 p_reason="not sent: the recipient turned these emails off")
+            continue
         try:
             subject, text, html, attachments, headers = compose(app, data, email, business)
             send_email(app.config, email["to_email"], subject, text, html, attachments, headers)

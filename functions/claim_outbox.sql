@@ -1,6 +1,6 @@
 /**
  * Hands the outbox worker up to p_limit emails that are due (ready text, or a kind and context
- * for it to render), leasing them for p_lease_seconds
+ * for it to render, with the recipient's account preferences), leasing them for p_lease_seconds
  * so that another worker (skip locked) or a restart does not send them again meanwhile.
  * Service role only.
  */
@@ -24,7 +24,15 @@ as $$
   select coalesce(jsonb_agg(jsonb_build_object(
            'id', l.id, 'to_email', l.to_email, 'subject', l.subject, 'body_text', l.body_text,
            'body_html', l.body_html, 'attachments', l.attachments, 'attempts', l.attempts,
-           'kind', l.kind, 'context', l.context) order by l.id),
+           'kind', l.kind, 'context', l.context,
+           -- The recipient's account settings (language, time zone, the emails they turned
+           -- off), or null: the worker renders and filters with them.
+           'recipient', (select jsonb_build_object(
+                           'language', p.language, 'time_zone', p.time_zone,
+                           'invoice_reminders', p.invoice_reminders, 'quote_sent', p.quote_sent,
+                           'booking_reminders', p.booking_reminders)
+                           from public.account_preferences p where p.email = lower(l.to_email)))
+           order by l.id),
          '[]'::jsonb)
     from leased l
 $$;

@@ -34,3 +34,53 @@ def test_an_unsupported_preference_falls_back_to_the_browser(app):
 def test_templates_can_mark_strings_for_translation(app):
     with app.test_request_context("/"):
         assert render_template_string("{{ _('Invoices') }}") == "Invoices"
+
+
+@pytest.mark.parametrize(("language", "amount", "date", "moment_shown", "label"), [
+    ("en", "$1,234.56", "Nov 24, 2026", "Nov 24, 2026, 1:42 AM EST", "Visa ending in 4242"),
+    ("fr", "1\u202f234,56\xa0$US", "24 nov. 2026", "24 nov. 2026, 01:42 EST", "Visa se terminant par 4242"),
+    ("de", "1.234,56\xa0$", "24.11.2026", "24.11.2026, 01:42 EST", "Visa mit Endziffern 4242"),
+    ("es", "1.234,56\xa0US$", "24 nov 2026", "24 nov 2026, 1:42 EST", "Visa terminada en 4242"),
+])
+def test_money_dates_times_and_labels_follow_the_language(app, language, amount, date, moment_shown,
+                                                          label):
+    """The one formatter writes for the language of the moment, memoised per language: the
+    same amount in two languages in a row gives each its own form."""
+    from flask_babel import force_locale
+
+    from app.formatting import card_label, day, moment, money
+
+    for _ in range(2):
+        with app.app_context(), force_locale(language):
+            assert money(123456, "USD") == amount
+            assert day("2026-11-24") == date
+            assert moment("2026-11-24T06:42:00+00:00", "America/New_York") == moment_shown
+            assert card_label("visa", "4242") == label
+        with app.app_context(), force_locale("en"):
+            assert money(123456, "USD") == "$1,234.56"
+
+
+def test_state_labels_are_translated(app):
+    from flask_babel import force_locale
+
+    from app.formatting import state_label
+
+    with app.app_context(), force_locale("de"):
+        assert state_label("partially_paid") == "Teilweise bezahlt"
+
+
+def test_the_activity_feed_is_written_in_the_readers_language(app):
+    """The database writes summaries in English; the feed writes the known ones again."""
+    from flask_babel import force_locale
+
+    from app.activity_text import activity_summary
+
+    entries = [{"kind": "invoice_sent", "summary": "Invoice INV-0001 was sent"},
+               {"kind": "quote_accepted", "summary": "Quote Q-0002 was accepted by Ada Lovelace"},
+               {"kind": "invoice_sent", "summary": "Something the database says differently"}]
+    with app.app_context(), force_locale("fr"):
+        assert [activity_summary(e) for e in entries] == [
+            "La facture INV-0001 a été envoyée", "Le devis Q-0002 a été accepté par Ada Lovelace",
+            "Something the database says differently"]
+    with app.app_context(), force_locale("en"):
+        assert activity_summary(entries[1]) == "Quote Q-0002 was accepted by Ada Lovelace"

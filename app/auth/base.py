@@ -3,6 +3,8 @@
 from dataclasses import dataclass
 from typing import Protocol
 
+from flask_babel import lazy_gettext as _l
+
 from app.data import ClientIdentity
 
 
@@ -23,23 +25,23 @@ class SignInRefused(Exception):
 
 
 REASONS = {
-    "used": "This sign-in link has already been used.",
-    "expired": "This sign-in link has expired: links work for 24 hours.",
-    "voided": "This sign-in link is no longer valid: a newer link was sent, or too many wrong "
-              "codes were entered.",
-    "unknown": "This sign-in link is not valid.",
-    "expired_or_used": "This sign-in link has expired or has already been used.",
-    "not_allowed": "Portal access is not enabled for this account.",
+    "used": _l("This sign-in link has already been used."),
+    "expired": _l("This sign-in link has expired: links work for 24 hours."),
+    "voided": _l("This sign-in link is no longer valid: a newer link was sent, or too many wrong "
+              "codes were entered."),
+    "unknown": _l("This sign-in link is not valid."),
+    "expired_or_used": _l("This sign-in link has expired or has already been used."),
+    "not_allowed": _l("Portal access is not enabled for this account."),
     # Supabase Auth's own rate limit (per server IP): the link or code has not been used up.
-    "too_many_requests": "Too many sign-in attempts right now: please try again in a minute. "
-                         "Your link and code still work.",
+    "too_many_requests": _l("Too many sign-in attempts right now: please try again in a minute. "
+                         "Your link and code still work."),
 }
 
 ENDED = {
-    "idle": "You were signed out after a period of inactivity.",
-    "expired": "Your session has ended. Please sign in again.",
-    "revoked": "Your session has ended. Please sign in again.",
-    "not_allowed": "Portal access is no longer enabled for this account.",
+    "idle": _l("You were signed out after a period of inactivity."),
+    "expired": _l("Your session has ended. Please sign in again."),
+    "revoked": _l("Your session has ended. Please sign in again."),
+    "not_allowed": _l("Portal access is no longer enabled for this account."),
 }
 
 

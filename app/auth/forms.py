@@ -1,3 +1,4 @@
+from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import EmailField, HiddenField, StringField
 from wtforms.validators import DataRequired, Length, Regexp
@@ -6,15 +7,16 @@ EMAIL = r"^[^@\s]+@[^@\s]+\.[^@\s]+$"
 
 
 class LoginForm(FlaskForm):
-    email = EmailField("Email address", validators=[
-        DataRequired("Enter your email address."), Length(max=254, message="That address is too long."),
-        Regexp(EMAIL, message="Enter an email address like name@example.com.")])
+    email = EmailField(_l("Email address"), validators=[
+        DataRequired(_l("Enter your email address.")),
+        Length(max=254, message=_l("That address is too long.")),
+        Regexp(EMAIL, message=_l("Enter an email address like name@example.com."))])
 
 
 class CodeForm(FlaskForm):
-    code = StringField("6-digit code", validators=[
-        DataRequired("Enter the 6-digit code from the email."),
-        Regexp(r"^\s*\d{6}\s*$", message="The code is 6 digits.")])
+    code = StringField(_l("6-digit code"), validators=[
+        DataRequired(_l("Enter the 6-digit code from the email.")),
+        Regexp(r"^\s*\d{6}\s*$", message=_l("The code is 6 digits."))])
 
 
 class ConfirmForm(FlaskForm):

@@ -121,7 +121,7 @@ def login_required(view):
                 if current_identity() is not None:
                     return response
         if g.session_ended:
-            flash(ENDED[g.session_ended], "info")
+            flash(str(ENDED[g.session_ended]), "info")
         return redirect(url_for("auth.login", next=request.full_path.rstrip("?")))
 
     return wrapped

@@ -1,22 +1,37 @@
 from flask import current_app, flash, redirect, render_template, request, session, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 
 from app.auth import bp
-from app.auth.base import REASONS, RateLimited, SignInRefused
+from app.auth.base import REASONS, RateLimited, SessionEnded, SignInRefused
 from app.auth.forms import CodeForm, ConfirmForm, LoginForm, LogoutForm
 from app.auth.link_requests import queue_link_request
-from app.auth.session import current_identity, get_backend, safe_next, start_session
+from app.auth.session import call_as_client, current_identity, get_backend, safe_next, start_session
+from app.data import DataError
+from app.i18n import remember_preferences
 
 NO_REFERRER = {"Referrer-Policy": "no-referrer", "Cache-Control": "no-store"}
 # Every refused code gets this one answer: "wrong code", "no code for this address" and "too many
 # tries" would tell a stranger which addresses have a live link, i.e. which are clients'.
-CODE_REFUSED = ("That code does not work. Use the 6-digit code from the newest sign-in email: a "
-                "code works once, for 24 hours, and five wrong tries void it.")
+CODE_REFUSED = _l("That code does not work. Use the 6-digit code from the newest sign-in email: a "
+                  "code works once, for 24 hours, and five wrong tries void it.")
 
 
 def signed_in(stored: dict):
     target = safe_next(session.get("next")) or url_for("portal.dashboard")
     start_session(stored)
+    remember_saved_preferences()
     return redirect(target, 303)
+
+
+def remember_saved_preferences() -> None:
+    """The person's language and time zone, read once at sign-in and kept in the session, so
+    every page follows them at no cost. Signing in does not depend on it: without them, the
+    browser's language and the business's time zone are used."""
+    try:
+        remember_preferences(call_as_client("portal_account_preferences"))
+    except (DataError, SessionEnded):
+        current_app.logger.exception("account preferences unavailable at sign-in")
 
 
 def rate_limited(limited: RateLimited, email: str | None):
@@ -54,7 +69,7 @@ def code():
     """Sign in with the 6-digit code from the email."""
     form, email = CodeForm(), session.get("pending_email")
     if not email:
-        flash("Enter your email address first.", "error")
+        flash(_("Enter your email address first."), "error")
         return redirect(url_for("auth.login"), 303)
     status = 400
     if form.validate_on_submit():
@@ -107,5 +122,5 @@ def logout():
     if form.validate_on_submit() and session.get("auth"):
         get_backend(current_app).sign_out(session["auth"])
     session.clear()
-    flash("You have been signed out.", "info")
+    flash(_("You have been signed out."), "info")
     return redirect(url_for("auth.login"), 303)

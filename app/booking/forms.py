@@ -1,3 +1,4 @@
+from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import TextAreaField
 from wtforms.validators import Length, Optional
@@ -6,8 +7,8 @@ from wtforms.validators import Length, Optional
 class BookForm(FlaskForm):
     """The database checks the note again; this gives the same answer before the round trip."""
 
-    note = TextAreaField("Note for us (optional)", validators=[
-        Optional(), Length(max=1000, message="At most 1000 characters.")])
+    note = TextAreaField(_l("Note for us (optional)"), validators=[
+        Optional(), Length(max=1000, message=_l("At most %(max)d characters.", max=1000))])
 
 
 class CancelForm(FlaskForm):

@@ -9,9 +9,7 @@ themselves are app.formatting's, shared with every other page.
 from datetime import UTC, date, datetime
 from zoneinfo import ZoneInfo
 
-from babel.dates import format_date
-
-from app.formatting import LOCALE, clock, zone_label
+from app.formatting import clock, full_day, zone_label
 
 
 def parse_instant(text: str | None) -> datetime | None:
@@ -34,7 +32,7 @@ def local_day(moment: datetime, time_zone: str) -> date:
 
 
 def day_label(day: date) -> str:
-    return format_date(day, "full", locale=LOCALE)
+    return full_day(day)
 
 
 def when(starts_at: str, ends_at: str, time_zone: str) -> dict:

@@ -5,6 +5,7 @@ answers in the business's time zone."""
 from datetime import UTC, date, datetime, timedelta
 
 from flask import Response, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 
 from app.auth.session import call_as_client as call
 from app.auth.session import login_required
@@ -73,7 +74,7 @@ def slots(slug):
         if first > date.fromisoformat(offer["today"]) else None,
         "later": (first + timedelta(days=DAYS_PER_PAGE)).isoformat()
         if offer["to"] < offer["last_bookable_date"] else None,
-        "range": f"{day_label(first)} to {day_label(last)}",
+        "range": _("%(first)s to %(last)s", first=day_label(first), last=day_label(last)),
         "next": following and {"from": following, "label": day_label(date.fromisoformat(following))},
     }
     return render_template("booking/slots.html", offer=offer, days=slot_days(offer), pages=pages,
@@ -105,7 +106,7 @@ def book(slug):
     slot = next((s for d in offer["days"] for s in d["slots"]
                  if parse_instant(s["starts_at"]) == starts_at), None)
     if slot is None:
-        flash("This time is no longer available. Please choose another.", "error")
+        flash(_("This time is no longer available. Please choose another."), "error")
         return redirect(back, 303)
     chosen = when(slot["starts_at"], slot["ends_at"], offer["time_zone"])
     status = 400 if form.errors else 200
@@ -145,7 +146,8 @@ def cancel(booking_id):
             flash(error.message, "error")
         else:
             chosen = when(booking["starts_at"], booking["ends_at"], booking["time_zone"])
-            flash(f"Your appointment on {chosen['day']} at {chosen['start']} was cancelled.", "success")
+            flash(_("Your appointment on %(day)s at %(time)s was cancelled.", day=chosen["day"],
+                    time=chosen["start"]), "success")
         return redirect(url_for("booking.appointments"), 303)
     booking = call("portal_booking", p_booking_id=str(booking_id))
     return render_template("booking/cancel.html", booking=with_when(booking, booking["time_zone"]),

@@ -79,6 +79,13 @@ def _idempotency_path(key: str) -> Path:
     return store() / "idempotency" / hashlib.sha256(key.encode()).hexdigest()
 
 
+# Checkout's `locale` values, as the pinned stripe library lists them (SessionCreateParams.locale).
+CHECKOUT_LOCALES = ("auto", "bg", "cs", "da", "de", "el", "en", "en-GB", "es", "es-419", "et", "fi",
+                    "fil", "fr", "fr-CA", "hi-IN", "hr", "hu", "id", "it", "ja", "ko", "lt", "lv", "ms", "mt",
+                    "nb", "nl", "pl", "pt", "pt-BR", "ro", "ru", "sk", "sl", "sv", "th", "tr", "vi",
+                    "zh", "zh-HK", "zh-TW")
+
+
 def stripe_error(status: int, message: str, code: str = "resource_missing"):
     return jsonify(error={"type": "invalid_request_error", "code": code, "message": message}), status
 
@@ -115,6 +122,9 @@ def create_session():
     with locked():
         if key and _idempotency_path(key).exists():
             return jsonify(public(load_session(_idempotency_path(key).read_text())))
+        if params.get("locale", "auto") not in CHECKOUT_LOCALES:
+            return stripe_error(400, f"Invalid locale: must be one of {', '.join(CHECKOUT_LOCALES)}",
+                                "parameter_invalid_string")
         line = params["line_items"][0]
         # As Stripe does: the session asks for the sum of its lines (one per invoice paid).
         amount = sum(int(item["price_data"]["unit_amount"]) * int(item.get("quantity", 1))
@@ -130,7 +140,8 @@ def create_session():
             "success_url": params["success_url"], "cancel_url": params["cancel_url"],
             "expires_at": int(params.get("expires_at", time.time() + 86400)), "created": int(time.time()),
             "url": current_app.config["PORTAL_BASE_URL"].rstrip("/") + f"/_stripe/pay/{session_id}",
-            "livemode": False, "payment_method_types": params.get("allowed_payment_method_types", ["card"]),
+            "locale": params.get("locale"), "livemode": False,
+            "payment_method_types": params.get("allowed_payment_method_types", ["card"]),
         })
         session["_account"] = request.headers.get("Stripe-Account")
         save_session(session)

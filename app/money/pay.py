@@ -6,6 +6,8 @@ from decimal import Decimal, InvalidOperation
 import stripe
 from babel.numbers import get_currency_precision
 from flask import abort, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 
 from app.auth.session import call_as_client as call
@@ -16,7 +18,7 @@ from app.money import bp
 from app.payments import gateway
 from app.payments.plan_checkout import open_plan_checkout
 
-BAD_AMOUNT = "Amounts are numbers like 150 or 150.00."
+BAD_AMOUNT = _l("Amounts are numbers like 150 or 150.00.")
 
 
 def minor_units(text: str, currency: str) -> int | None:
@@ -28,9 +30,9 @@ def minor_units(text: str, currency: str) -> int | None:
     try:
         units = Decimal(text).scaleb(get_currency_precision(currency))
     except InvalidOperation as error:
-        raise InvalidInput(BAD_AMOUNT) from error
+        raise InvalidInput(str(BAD_AMOUNT)) from error
     if units != units.to_integral_value() or not 0 < units < 10**15:
-        raise InvalidInput(BAD_AMOUNT)
+        raise InvalidInput(str(BAD_AMOUNT))
     return int(units)
 
 
@@ -53,13 +55,13 @@ def plan_from_form(invoices: list[dict]) -> dict:
     by_id = {invoice["id"]: invoice for invoice in invoices}
     chosen = [invoice_id for invoice_id in request.form.getlist("invoice") if invoice_id in by_id]
     if not chosen:
-        raise InvalidInput("Choose at least one invoice to pay.")
+        raise InvalidInput(_("Choose at least one invoice to pay."))
     currency = by_id[chosen[0]]["currency"]
     if request.form.get("split") == "chosen":
         amounts = [minor_units(request.form.get(f"amount_{invoice_id}", ""), currency)
                    for invoice_id in chosen]
         if None in amounts:
-            raise InvalidInput("Give an amount for each invoice chosen.")
+            raise InvalidInput(_("Give an amount for each invoice chosen."))
         return call("plan_payment", p_invoice_ids=chosen, p_amounts=amounts)
     return call("plan_payment", p_invoice_ids=chosen,
                 p_amount=minor_units(request.form.get("amount", ""), currency))
@@ -82,7 +84,7 @@ def pay():
             status = 400
         except stripe.StripeError:
             current_app.logger.exception("opening a checkout session failed")
-            flash("Online payment is unavailable right now. Please try again in a few minutes.", "error")
+            flash(_("Online payment is unavailable right now. Please try again in a few minutes."), "error")
             status = 503
     asked = request.form if request.method == "POST" else request.args
     chosen = set(asked.getlist("invoice"))

@@ -1,6 +1,7 @@
 """Receipts: every payment has one, as a page and a PDF; every refund has its own."""
 
 from flask import abort, render_template
+from flask_babel import gettext as _
 
 from app.auth.session import call_as_client as call
 from app.auth.session import login_required
@@ -31,7 +32,7 @@ def receipt_download(payment_id):
     """A payment's receipt as a PDF."""
     document = call("payment_receipt", p_payment_id=str(payment_id))
     return attachment(receipt_pdf(document, call("business_profile")),
-                      f"Receipt-{document['receipt_number']}.pdf")
+                      _("Receipt") + f"-{document['receipt_number']}.pdf")
 
 
 @bp.get("/receipts/<uuid:payment_id>/refunds/<uuid:refund_id>")
@@ -49,4 +50,4 @@ def refund_download(payment_id, refund_id):
     document = call("payment_receipt", p_payment_id=str(payment_id))
     chosen = refund_of(document, refund_id)
     return attachment(receipt_pdf(document, call("business_profile"), chosen),
-                      f"Refund-{chosen['refund_number']}.pdf")
+                      _("Refund") + f"-{chosen['refund_number']}.pdf")

@@ -5,6 +5,8 @@ import io
 from datetime import date
 
 from flask import Response, render_template, request
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 
 from app.auth.session import call_as_client as call
 from app.auth.session import login_required
@@ -12,10 +14,10 @@ from app.data import InvalidInput
 from app.errors import render_error
 from app.formatting import plain_amount
 from app.money import bp
-from app.pdf.views import attachment, cached_pdf
+from app.pdf.views import attachment, cached_pdf, plain_filename
 
-BAD_DATE = "Dates are written like 2026-01-31. Nothing was changed: choose the period again."
-KIND_LABELS = {"invoice": "Invoice", "payment": "Payment", "refund": "Refund"}
+BAD_DATE = _l("Dates are written like 2026-01-31. Nothing was changed: choose the period again.")
+KIND_LABELS = {"invoice": _l("Invoice"), "payment": _l("Payment"), "refund": _l("Refund")}
 
 
 class BadPeriod(Exception):
@@ -30,7 +32,7 @@ def chosen_day(name: str) -> str | None:
     try:
         return date.fromisoformat(value).isoformat()
     except ValueError as error:
-        raise BadPeriod(BAD_DATE) from error
+        raise BadPeriod(str(BAD_DATE)) from error
 
 
 def statement_or_error():
@@ -62,7 +64,7 @@ def statement_pdf():
     data = {"statement": document, "client": call("portal_profile")["client"], "business": business,
             "kinds": KIND_LABELS}
     return attachment(cached_pdf("pdf/statement.html", data, business),
-                      f"Statement-{document['from']}-{document['to']}.pdf")
+                      _("Statement") + f"-{document['from']}-{document['to']}.pdf")
 
 
 @bp.get("/statement.csv")
@@ -74,17 +76,18 @@ def statement_csv():
         return refused
     out = io.StringIO()
     writer = csv.writer(out)
-    writer.writerow(["currency", "date", "type", "reference", "invoice", "amount", "balance"])
+    writer.writerow([_("currency"), _("date"), _("type"), _("reference"), _("invoice"), _("amount"),
+                     _("balance")])
     for line in document["currencies"]:
         currency = line["currency"]
-        writer.writerow([currency, document["from"], "Opening balance", "", "", "",
+        writer.writerow([currency, document["from"], _("Opening balance"), "", "", "",
                          plain_amount(line["opening"], currency)])
         for entry in line["entries"]:
-            writer.writerow([currency, entry["day"], KIND_LABELS[entry["kind"]], entry["reference"],
+            writer.writerow([currency, entry["day"], str(KIND_LABELS[entry["kind"]]), entry["reference"],
                              entry["invoice_number"], plain_amount(entry["amount"], currency),
                              plain_amount(entry["balance"], currency)])
-        writer.writerow([currency, document["to"], "Closing balance", "", "", "",
+        writer.writerow([currency, document["to"], _("Closing balance"), "", "", "",
                          plain_amount(line["closing"], currency)])
-    name = f"Statement-{document['from']}-{document['to']}.csv"
+    name = plain_filename(_("Statement") + f"-{document['from']}-{document['to']}.csv")
     return Response(out.getvalue(), mimetype="text/csv",
                     headers={"Content-Disposition": f'attachment; filename="{name}"'})

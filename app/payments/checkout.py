@@ -6,6 +6,8 @@ import time
 
 import stripe
 from flask import current_app, url_for
+from flask_babel import get_locale
+from flask_babel import gettext as _
 
 from app.data import get_data
 from app.payments import gateway
@@ -20,7 +22,7 @@ def checkout_params(prepared: dict, config) -> dict:
         "mode": "payment",
         "line_items": [{"quantity": 1, "price_data": {
             "currency": prepared["currency"].lower(), "unit_amount": prepared["amount_due"],
-            "product_data": {"name": f"Invoice {prepared['number']}"}}}],
+            "product_data": {"name": _("Invoice %(number)s", number=prepared["number"])}}}],
         "allowed_payment_method_types": ["card"],  # cards only: Visa, Mastercard, Amex, debit
         "customer_email": prepared["email"],
         "client_reference_id": prepared["invoice_id"],
@@ -29,6 +31,8 @@ def checkout_params(prepared: dict, config) -> dict:
         "success_url": base + url_for("payments.success") + "?session_id={CHECKOUT_SESSION_ID}",
         "cancel_url": base + url_for("payments.cancelled", invoice_id=prepared["invoice_id"]),
         "expires_at": int(time.time()) + SESSION_LIFETIME_SECONDS,
+        # Checkout opens in the client's language (Stripe supports each of the portal's).
+        "locale": str(get_locale() or "en"),
     }
     fee_percent = config.get("STRIPE_APPLICATION_FEE_PERCENT")
     if prepared.get("stripe_account") and fee_percent:

@@ -5,6 +5,7 @@ split in the metadata so the webhook records each invoice's share."""
 import hashlib
 
 from flask import current_app
+from flask_babel import gettext as _
 
 from app.data import get_data
 from app.payments import gateway
@@ -23,7 +24,7 @@ def plan_params(prepared: dict, plan: dict, config) -> dict:
     if len(shares) > 1:
         params["line_items"] = [{"quantity": 1, "price_data": {
             "currency": plan["currency"].lower(), "unit_amount": share["amount"],
-            "product_data": {"name": f"Invoice {share['number']}"}}} for share in shares]
+            "product_data": {"name": _("Invoice %(number)s", number=share["number"])}}} for share in shares]
         for metadata in (params["metadata"], params["payment_intent_data"]["metadata"]):
             metadata["shares"] = shares_metadata(shares)
     return params

@@ -3,6 +3,8 @@ import uuid
 
 import stripe
 from flask import abort, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 
 from app.auth.session import call_as_client, login_required
@@ -18,7 +20,7 @@ def payable_invoice(invoice_id):
         abort(404)
     invoice = call_as_client("portal_invoice", p_invoice_id=str(invoice_id))
     if invoice["state"] in ("paid", "void") or invoice["amount_due"] <= 0:
-        flash(f"Invoice {invoice['number']} has nothing to pay.", "info")
+        flash(_("Invoice %(number)s has nothing to pay.", number=invoice["number"]), "info")
         return invoice, redirect(url_for("portal.invoice", invoice_id=invoice_id), 303)
     return invoice, None
 
@@ -47,14 +49,14 @@ def start(invoice_id):
         flash(error.message, "error")
     except stripe.StripeError:
         current_app.logger.exception("opening a checkout session failed")
-        flash("Online payment is unavailable right now. Please try again in a few minutes.", "error")
+        flash(_("Online payment is unavailable right now. Please try again in a few minutes."), "error")
     return redirect(url_for("portal.invoice", invoice_id=invoice_id), 303)
 
 
-UNKNOWN_PAYMENT = ("We could not find that payment. If you have just paid, the payment will show on "
-                   "your invoice within a few minutes; you are never charged twice.")
-INCOMPLETE_LINK = ("That link does not say which invoice it is about. Nothing was charged: open the "
-                   "invoice from your invoices list to pay it.")
+UNKNOWN_PAYMENT = _l("We could not find that payment. If you have just paid, the payment will show on "
+                     "your invoice within a few minutes; you are never charged twice.")
+INCOMPLETE_LINK = _l("That link does not say which invoice it is about. Nothing was charged: open the "
+                     "invoice from your invoices list to pay it.")
 SESSION_ID = re.compile(r"cs_[A-Za-z0-9_]{1,250}")
 
 
@@ -89,5 +91,5 @@ def cancelled():
     except ValueError:
         return render_error(400, INCOMPLETE_LINK)
     invoice = call_as_client("portal_invoice", p_invoice_id=invoice_id)
-    flash("Payment cancelled: nothing was charged. You can pay whenever you are ready.", "info")
+    flash(_("Payment cancelled: nothing was charged. You can pay whenever you are ready."), "info")
     return redirect(url_for("portal.invoice", invoice_id=invoice["id"]), 303)

@@ -2,22 +2,33 @@
 
 import hashlib
 import re
+import unicodedata
 from functools import cache
 from pathlib import Path
 
 import xhtml2pdf
 from flask import Response, current_app, render_template
+from flask_babel import gettext as _
 
 from app.auth.session import call_as_client as call
 from app.auth.session import login_required
 from app.branding import COLOUR, FALLBACK
+from app.formatting import language
 from app.pdf import bp
 from app.pdf.cache import PdfCache, cache_key
 from app.pdf.logo import logo_for
 from app.pdf.render import FONTS, render_pdf
 
 TEMPLATES = Path(__file__).resolve().parent.parent / "templates" / "pdf"
+TRANSLATIONS = Path(__file__).resolve().parent.parent / "translations"
 NOT_IN_FILENAMES = re.compile(r"[^A-Za-z0-9._-]+")
+
+
+def plain_filename(name: str) -> str:
+    """A download's file name in plain ASCII, whatever the language: "Reçu-R-7.pdf" is
+    "Recu-R-7.pdf" (accents dropped, anything else outside A-Z, 0-9, ".", "_", "-" a dash)."""
+    decomposed = unicodedata.normalize("NFKD", name)
+    return NOT_IN_FILENAMES.sub("-", "".join(c for c in decomposed if not unicodedata.combining(c)))
 
 
 @bp.get("/invoices/<uuid:invoice_id>/pdf")
@@ -36,10 +47,11 @@ def quote_pdf(quote_id):
 
 @cache
 def template_version() -> str:
-    """Changes with the PDF templates or the renderer, so a PDF in an old layout is never served.
+    """Changes with the PDF templates, their translations or the renderer, so a PDF in an old
+    layout or wording is never served.
     Computed once per process: templates change only with a deployment."""
     digest = hashlib.sha256(xhtml2pdf.__version__.encode())
-    for path in sorted(TEMPLATES.glob("*.html")):
+    for path in [*sorted(TEMPLATES.glob("*.html")), *sorted(TRANSLATIONS.glob("*/LC_MESSAGES/*.mo"))]:
         digest.update(path.read_bytes())
     return digest.hexdigest()
 
@@ -62,13 +74,17 @@ def document_pdf(kind: str, document: dict, client: dict, business: dict) -> tup
             "business": {**business, **(parties.get("business") or {})},
             "portal_url": current_app.config["PORTAL_BASE_URL"].rstrip("/")
                           + f"/{kind}s/{document['id']}"}
-    filename = NOT_IN_FILENAMES.sub("-", f"{kind.capitalize()}-{document['number']}") + ".pdf"
+    title = _("Invoice") if kind == "invoice" else _("Quote")
+    filename = plain_filename(f"{title}-{document['number']}.pdf")
     return filename, cached_pdf(f"pdf/{kind}.html", data, business)
 
 
 def cached_pdf(template: str, data: dict, business: dict) -> bytes:
     """The template rendered as a PDF with `data` (everything it shows) and the business's logo
-    and colour, from the cache unless something it shows has changed."""
+    and colour, from the cache unless something it shows has changed.
+    In the language of the moment (the client's page, or the recipient's email under
+    force_locale): the language is part of the data, so each language has its own cached copy."""
+    data = {**data, "language": language()}
     cache = PdfCache.from_config(current_app.config)
     development = current_app.testing or current_app.config.get("PORTAL_ENV") == "development"
     logo = logo_for(business.get("logo_url"), cache.directory / "logos", development)
@@ -89,4 +105,4 @@ def cached_pdf(template: str, data: dict, business: dict) -> bytes:
 def attachment(pdf: bytes, filename: str) -> Response:
     """A PDF download under a plain file name."""
     return Response(pdf, mimetype="application/pdf", headers={
-        "Content-Disposition": f'attachment; filename="{NOT_IN_FILENAMES.sub("-", filename)}"'})
+        "Content-Disposition": f'attachment; filename="{plain_filename(filename)}"'})

@@ -1,18 +1,26 @@
 from flask import abort, flash, redirect, render_template, request, url_for
+from flask_babel import force_locale
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 
 from app.auth.session import call_as_client as call
 from app.auth.session import call_together, login_required
 from app.data import Conflict, InvalidInput
+from app.formatting import state_label
+from app.i18n import language_names, remember_preferences, select_language
 from app.money.pay import deposit_payment_url
 from app.portal import bp
-from app.portal.forms import AcceptQuoteForm, ContactForm, RejectQuoteForm
+from app.portal.forms import AcceptQuoteForm, AccountSettingsForm, ContactForm, RejectQuoteForm
+from app.time_zones import zone_choices
 
-INVOICE_FILTERS = [("all", "All"), ("paid", "Paid"), ("unpaid", "Unpaid"), ("overdue", "Overdue")]
+INVOICE_FILTERS = [("all", _l("All")), ("paid", _l("Paid")), ("unpaid", _l("Unpaid")),
+                   ("overdue", _l("Overdue"))]
 # Every quote is in exactly one tab besides All, so the counts add up (expired ones included).
-QUOTE_FILTERS = [("all", "All"), ("pending", "Pending"), ("accepted", "Accepted"),
-                 ("rejected", "Rejected"), ("expired", "Expired")]
+QUOTE_FILTERS = [("all", _l("All")), ("pending", _l("Pending")), ("accepted", _l("Accepted")),
+                 ("rejected", _l("Rejected")), ("expired", _l("Expired"))]
 PAGE_SIZE = 20
-
+# The account settings' switches: the emails a person may turn off (transactional ones always go).
+EMAIL_CHOICES = ("invoice_reminders", "quote_sent", "booking_reminders")
 
 
 def page_number() -> int:
@@ -78,7 +86,8 @@ def decide(quote_id, form, template, function, **args):
     """The confirm step of accepting or rejecting: the form, then the database decides."""
     document = call("portal_quote", p_quote_id=str(quote_id))
     if document["state"] != "pending":
-        flash(f"Quote {document['number']} is {document['state']} and can no longer be changed.", "error")
+        flash(_("Quote %(number)s is %(state)s and can no longer be changed.", number=document["number"],
+                state=state_label(document["state"]).lower()), "error")
         return redirect(url_for("portal.quote", quote_id=quote_id), 303)
     if form.validate_on_submit():
         try:
@@ -86,8 +95,10 @@ def decide(quote_id, form, template, function, **args):
         except (InvalidInput, Conflict) as error:
             flash(error.message, "error")
         else:
-            decision = "accepted" if function == "accept_quote" else "rejected"
-            flash(f"Quote {document['number']} was {decision}. Thank you!", "success")
+            if function == "accept_quote":
+                flash(_("Quote %(number)s was accepted. Thank you!", number=document["number"]), "success")
+            else:
+                flash(_("Quote %(number)s was rejected. Thank you!", number=document["number"]), "success")
             if deposit := deposit_payment_url(quote_id):
                 return redirect(deposit, 303)
         return redirect(url_for("portal.quote", quote_id=quote_id), 303)
@@ -125,7 +136,7 @@ def profile():
             for field, message in (error.details or {"phone": error.message}).items():
                 form[field].errors = [*form[field].errors, message] if field in form else [message]
         else:
-            flash("Your contact details were saved.", "success")
+            flash(_("Your contact details were saved."), "success")
             return redirect(url_for("portal.profile"), 303)
     status = 400 if form.errors else 200
     return render_template("portal/profile.html", profile=current, form=form), status
@@ -144,3 +155,30 @@ def activity():
 def bookings():
     """The business's booking links."""
     return render_template("portal/bookings.html", links=call("portal_booking_links"))
+
+
+@bp.route("/account/settings", methods=["GET", "POST"])
+@login_required
+def account_settings():
+    """Language, how times are shown, and the emails the person wants (the others always go)."""
+    current = call("portal_account_preferences")
+    form = AccountSettingsForm(data={**current, "language": current["language"] or "",
+                                     "time_zone": current["time_zone"] or ""})
+    form.language.choices = [("", _("The browser's language")), *language_names()]
+    form.time_zone.choices = zone_choices(current["business_time_zone"] or "UTC")
+    if form.validate_on_submit():
+        try:
+            saved = call("save_account_preferences", p_language=form.language.data or None,
+                         p_time_zone=form.time_zone.data or None,
+                         **{f"p_{name}": form[name].data for name in EMAIL_CHOICES})
+        except InvalidInput as error:
+            form.language.errors = [*form.language.errors, error.message]
+        else:
+            remember_preferences(saved)
+            # Said in the language just chosen, as the next page will be.
+            with force_locale(select_language()):
+                flash(_("Your settings were saved."), "success")
+            return redirect(url_for("portal.account_settings"), 303)
+    status = 400 if form.errors else 200
+    return render_template("portal/account_settings.html", form=form, preferences=current,
+                           email_choices=EMAIL_CHOICES), status

@@ -16,9 +16,11 @@
     return new Intl.DateTimeFormat("en-CA", {timeZone: zone, year: "numeric", month: "2-digit", day: "2-digit"})
       .format(moment);
   };
-  var clock = new Intl.DateTimeFormat(undefined, {hour: "numeric", minute: "2-digit"});
-  var dayAndClock = new Intl.DateTimeFormat(undefined, {weekday: "short", hour: "numeric", minute: "2-digit"});
-  note.textContent = "Your time zone is " + visitor + ": your own times are shown in brackets.";
+  // The page's language writes the times, and the page gives the sentences, translated.
+  var language = document.documentElement.lang || undefined;
+  var clock = new Intl.DateTimeFormat(language, {hour: "numeric", minute: "2-digit"});
+  var dayAndClock = new Intl.DateTimeFormat(language, {weekday: "short", hour: "numeric", minute: "2-digit"});
+  note.textContent = note.getAttribute("data-note").replace("{zone}", visitor);
   note.hidden = false;
   document.querySelectorAll("time[data-local]").forEach(function (element) {
     var moment = new Date(element.getAttribute("datetime"));
@@ -30,7 +32,7 @@
     var sameDay = dayIn(business, moment) === dayIn(visitor, moment);
     var local = document.createElement("span");
     local.className = "local-time";
-    local.textContent = " (" + (sameDay ? clock : dayAndClock).format(moment) + " your time)";
+    local.textContent = " (" + note.getAttribute("data-local").replace("{time}", (sameDay ? clock : dayAndClock).format(moment)) + ")";
     element.parentNode.insertBefore(local, element.nextSibling);
   });
 })();

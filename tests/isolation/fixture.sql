@@ -86,3 +86,10 @@ insert into public.checkout_sessions (id, invoice_id, client_id, amount, currenc
    17000, 'USD', 'https://checkout.stripe.com/c/pay/cs_test_isolation_a', now() + interval '30 minutes'),
   ('cs_test_isolation_b', 'bbbbbbbb-0000-4000-8001-000000000001', 'bbbbbbbb-0000-4000-8000-000000000001',
    17000, 'USD', 'https://checkout.stripe.com/c/pay/cs_test_isolation_b', now() + interval '30 minutes');
+
+-- Account settings are per person (keyed by the signed-in email) and tied to their client.
+insert into public.account_preferences (email, client_id, language, time_zone, invoice_reminders) values
+  ('a@isolation.test', 'aaaaaaaa-0000-4000-8000-000000000001', 'fr', 'Europe/Paris', false),
+  ('b@isolation.test', 'bbbbbbbb-0000-4000-8000-000000000001', 'de', 'Europe/Berlin', false),
+  ('c@isolation.test', 'cccccccc-0000-4000-8000-000000000001', 'es', null, true),
+  ('d@isolation.test', 'dddddddd-0000-4000-8000-000000000001', 'en', null, true);

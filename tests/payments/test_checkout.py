@@ -149,3 +149,23 @@ def test_the_parameters_sent_to_stripe_have_stripes_published_types(app, connect
                          config=TypeCheckConfiguration(collection_check_strategy=CollectionCheckStrategy.ALL_ITEMS))
     check_type_internal(params, SessionCreateParams, memo)  # raises on an unknown key or a wrong type
     assert ("application_fee_amount" in params["payment_intent_data"]) is connect
+
+
+def test_checkout_opens_in_the_clients_language(app, payer):
+    """Stripe Checkout gets the portal's language as `locale` (the double accepts what Stripe
+    accepts), and the line item is named in it."""
+    client, invoice = payer(amount=25000)
+    review = client.get(f"/invoices/{invoice['invoice_id']}/pay", headers={"Accept-Language": "fr"})
+    assert "Passer au paiement" in review.get_data(as_text=True)
+    response = client.post(f"/invoices/{invoice['invoice_id']}/pay", headers={"Accept-Language": "fr"},
+                           data={"csrf_token": csrf_token(review.data)})
+    session = session_of(app, response.headers["Location"])
+    assert session["locale"] == "fr"
+
+
+def test_the_double_refuses_a_locale_stripe_does_not_know(app):
+    response = app.test_client().post(
+        "/_stripe/v1/checkout/sessions", data={"locale": "xx", "mode": "payment"},
+        headers={"Authorization": "Bearer sk_test_double"})
+    assert response.status_code == 400
+    assert response.get_json()["error"]["message"].startswith("Invalid locale: must be one of auto, bg")

@@ -181,7 +181,7 @@ def test_the_confirmation_email_carries_the_receipt_pdf(app, signed_in_payer, da
             message = BytesParser(policy=policy.default).parse(handle)
         if message["To"] == invoice["email"]:
             receipts += [part for part in message.iter_attachments()
-                         if part.get_filename() == f"receipt-{number}.pdf"]
+                         if part.get_filename() == f"Receipt-{number}.pdf"]  # as the download names it
     assert len(receipts) == 1, "the confirmation email attaches its receipt, once"
     text = "\n".join(page_texts(receipts[0].get_content()))
     assert number in text and "$188.00" in text

@@ -1217,6 +1217,59 @@ $$;
 revoke all on function private.record_refund(jsonb) from public, anon, authenticated, service_role;
 grant execute on function private.record_refund(jsonb) to service_role;
 
+-- functions/private.save_preferences_of_current_person.sql ------------------------------------
+
+/**
+ * Writes the signed-in person's own account preferences row (keyed by the verified JWT's email,
+ * for the client they are signed in for), after checking every value. Security definer because
+ * clients hold no write on account_preferences; it writes only the caller's row, and nothing at
+ * all for a request that is nobody.
+ */
+create or replace function private.save_preferences_of_current_person(
+  p_language text,
+  p_time_zone text,
+  p_invoice_reminders boolean,
+  p_quote_sent boolean,
+  p_booking_reminders boolean
+) returns void
+language plpgsql
+security definer
+set search_path = ''
+as $$
+declare
+  me uuid := private.current_client_id();
+  v_language text := nullif(btrim(p_language), '');
+  v_time_zone text := nullif(btrim(p_time_zone), '');
+begin
+  if me is null then
+    raise exception 'No client profile for this sign-in.' using errcode = 'P0002';
+  end if;
+  if v_language is not null and v_language not in ('en', 'fr', 'de', 'es') then
+    raise exception 'Choose one of the languages offered.' using errcode = '22023';
+  end if;
+  if v_time_zone is not null
+     and not exists (select from pg_catalog.pg_timezone_names z where z.name = v_time_zone) then
+    raise exception 'Choose one of the time zones offered.' using errcode = '22023';
+  end if;
+  if p_invoice_reminders is null or p_quote_sent is null or p_booking_reminders is null then
+    raise exception 'Say yes or no for each email.' using errcode = '22023';
+  end if;
+
+  insert into public.account_preferences as p
+         (email, client_id, language, time_zone, invoice_reminders, quote_sent, booking_reminders)
+  values (lower(auth.jwt() ->> 'email'), me, v_language, v_time_zone, p_invoice_reminders,
+          p_quote_sent, p_booking_reminders)
+  on conflict (email) do update
+     set client_id = excluded.client_id, language = excluded.language,
+         time_zone = excluded.time_zone, invoice_reminders = excluded.invoice_reminders,
+         quote_sent = excluded.quote_sent, booking_reminders = excluded.booking_reminders,
+         updated_at = now();
+end
+$$;
+
+revoke all on function private.save_preferences_of_current_person(text, text, boolean, boolean, boolean) from public, anon, authenticated, service_role;
+grant execute on function private.save_preferences_of_current_person(text, text, boolean, boolean, boolean) to authenticated;
+
 -- functions/private.set_checkout_status.sql ---------------------------------------------------
 
 /**
@@ -1653,7 +1706,7 @@ grant execute on function public.cancel_booking(uuid) to authenticated;
 
 /**
  * Hands the outbox worker up to p_limit emails that are due (ready text, or a kind and context
- * for it to render), leasing them for p_lease_seconds
+ * for it to render, with the recipient's account preferences), leasing them for p_lease_seconds
  * so that another worker (skip locked) or a restart does not send them again meanwhile.
  * Service role only.
  */
@@ -1677,7 +1730,15 @@ as $$
   select coalesce(jsonb_agg(jsonb_build_object(
            'id', l.id, 'to_email', l.to_email, 'subject', l.subject, 'body_text', l.body_text,
            'body_html', l.body_html, 'attachments', l.attachments, 'attempts', l.attempts,
-           'kind', l.kind, 'context', l.context) order by l.id),
+           'kind', l.kind, 'context', l.context,
+           -- The recipient's account settings (language, time zone, the emails they turned
+           -- off), or null: the worker renders and filters with them.
+           'recipient', (select jsonb_build_object(
+                           'language', p.language, 'time_zone', p.time_zone,
+                           'invoice_reminders', p.invoice_reminders, 'quote_sent', p.quote_sent,
+                           'booking_reminders', p.booking_reminders)
+                           from public.account_preferences p where p.email = lower(l.to_email)))
+           order by l.id),
          '[]'::jsonb)
     from leased l
 $$;
@@ -2257,6 +2318,40 @@ $$;
 
 revoke all on function public.plan_payment(uuid[], bigint, bigint[]) from public, anon, authenticated, service_role;
 grant execute on function public.plan_payment(uuid[], bigint, bigint[]) to authenticated;
+
+-- functions/portal_account_preferences.sql ----------------------------------------------------
+
+/**
+ * The signed-in person's account settings, with the defaults when they never saved any
+ * (language null: the browser's; time_zone null: the business's; every email on), and the
+ * business's time zone the page offers as the default. Security invoker: RLS decides.
+ */
+create or replace function public.portal_account_preferences() returns jsonb
+language plpgsql
+stable
+security invoker
+set search_path = ''
+as $$
+declare
+  saved public.account_preferences;
+begin
+  if private.current_client_id() is null then
+    raise exception 'No client profile for this sign-in.' using errcode = 'P0002';
+  end if;
+  select p.* into saved from public.account_preferences p
+   where p.email = lower(auth.jwt() ->> 'email');
+  return jsonb_build_object(
+    'language', saved.language,
+    'time_zone', saved.time_zone,
+    'invoice_reminders', coalesce(saved.invoice_reminders, true),
+    'quote_sent', coalesce(saved.quote_sent, true),
+    'booking_reminders', coalesce(saved.booking_reminders, true),
+    'business_time_zone', (select s.time_zone from public.settings s));
+end
+$$;
+
+revoke all on function public.portal_account_preferences() from public, anon, authenticated, service_role;
+grant execute on function public.portal_account_preferences() to authenticated;
 
 -- functions/portal_activity.sql ---------------------------------------------------------------
 
@@ -3139,6 +3234,35 @@ $$;
 revoke all on function public.revoke_session(uuid, timestamptz) from public, anon, authenticated, service_role;
 grant execute on function public.revoke_session(uuid, timestamptz) to service_role;
 
+-- functions/save_account_preferences.sql ------------------------------------------------------
+
+/**
+ * The signed-in person saves their account settings: the language (null: the browser's), the
+ * time zone (null: the business's; else a zone Postgres knows) and the non-essential emails.
+ * A bad value raises 22023 and changes nothing. Security invoker; the write itself is
+ * private.save_preferences_of_current_person's, as clients hold no write on the table.
+ */
+create or replace function public.save_account_preferences(
+  p_language text,
+  p_time_zone text,
+  p_invoice_reminders boolean,
+  p_quote_sent boolean,
+  p_booking_reminders boolean
+) returns jsonb
+language plpgsql
+security invoker
+set search_path = ''
+as $$
+begin
+  perform private.save_preferences_of_current_person(
+    p_language, p_time_zone, p_invoice_reminders, p_quote_sent, p_booking_reminders);
+  return public.portal_account_preferences();
+end
+$$;
+
+revoke all on function public.save_account_preferences(text, text, boolean, boolean, boolean) from public, anon, authenticated, service_role;
+grant execute on function public.save_account_preferences(text, text, boolean, boolean, boolean) to authenticated;
+
 -- functions/save_checkout_session.sql ---------------------------------------------------------
 
 /**
@@ -3301,6 +3425,24 @@ $$;
 
 revoke all on function public.update_contact(text, text, text, text, text, text, text) from public, anon, authenticated, service_role;
 grant execute on function public.update_contact(text, text, text, text, text, text, text) to authenticated;
+
+-- sql/policies/account_preferences.sql --------------------------------------------------------
+
+/**
+ * account_preferences: a signed-in person reads only their own row (their verified email, for
+ * the client they are signed in for); nobody writes through the API: save_account_preferences
+ * checks and writes.
+ */
+revoke all on public.account_preferences from anon, authenticated;
+grant select on public.account_preferences to authenticated;
+alter table public.account_preferences enable row level security;
+
+drop policy if exists "People can view their own account preferences" on public.account_preferences;
+create policy "People can view their own account preferences"
+  on public.account_preferences for select
+  to authenticated
+  using (client_id = (select private.current_client_id())
+         and email = lower((select auth.jwt()) ->> 'email'));
 
 -- sql/policies/activity.sql -------------------------------------------------------------------
 
