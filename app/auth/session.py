@@ -108,6 +108,16 @@ def call_together(*calls: tuple[str, dict]) -> list:
     return [data.call_as_client(identity, function, **args) for function, args in calls]
 
 
+def call_as_service_then_client(service_call: tuple[str, dict], *calls: tuple[str, dict]):
+    """A trusted write (e.g. recording a payment Stripe confirmed), then the signed-in
+    client's reads of its outcome, in one round trip in Postgres mode. The session must have
+    been checked already (by an earlier call of this request): the write trusts it."""
+    identity = current_identity()
+    if identity is None:
+        raise SessionEnded(g.session_ended or "revoked")
+    return get_data(current_app).call_as_service_then_client(service_call, identity, list(calls))
+
+
 def login_required(view):
     @wraps(view)
     def wrapped(*args, **kwargs):
