@@ -47,13 +47,11 @@ def _claimed_identity():
         if stored:
             backend = get_backend(current_app)
             try:
-                if getattr(backend, "defers_session_check", False):
-                    g.identity, g.session_unchecked = backend.claimed(stored), True
-                else:
-                    resumed = backend.resume(stored)
-                    g.identity = resumed.identity
-                    if resumed.stored != stored:
-                        session["auth"] = resumed.stored
+                deferred = getattr(backend, "defers_session_check", False)
+                resumed = backend.claimed(stored) if deferred else backend.resume(stored)
+                g.identity, g.session_unchecked = resumed.identity, deferred
+                if resumed.stored != stored:
+                    session["auth"] = resumed.stored
             except SessionEnded as ended:
                 _end_session(ended.reason)
     return g.identity
