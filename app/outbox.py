@@ -94,7 +94,7 @@ def run_forever(app, interval: float = 2.0, stop: threading.Event | None = None,
                 get_data(app).call_as_service("queue_reminders")
                 reminders_checked = time.monotonic()
             deliver_outbox(app)
-            render_queued_pdfs(app)
+            render_queued_pdfs(app, limit=4)  # a few per turn: sign-in links must not wait
         except DataError:
             log.exception("outbox: database unavailable, retrying")
         stop.wait(interval)
