@@ -57,7 +57,7 @@ def render_email(app: Flask, kind: str, context: dict, business: dict | None = N
 def attachments_for(app: Flask, kind: str, context: dict, business: dict) -> list[dict]:
     """The PDF of a sent invoice or quote, from the same renderer and cache as the download;
     a payment's receipt PDF on its confirmation."""
-    if kind == "payment_receipt":
+    if kind == "payment_receipt" and context.get("payment_id"):
         from app.pdf.receipts import receipt_pdf_for_payment
 
         with app.app_context():
