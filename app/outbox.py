@@ -86,8 +86,10 @@ def deliver_outbox(app, limit: int = 20) -> int:
 def run_forever(app, interval: float = 2.0, stop: threading.Event | None = None,
                 reminder_interval: float = 60.0) -> None:
     """The worker's loop: sign-in links first (someone is waiting for them), then the reminders
-    that fell due (once a minute: their days change slowly), then the outbox."""
+    that fell due (once a minute: their days change slowly), then the outbox, then the PDFs of
+    documents that changed."""
     from app.auth.link_requests import deliver_sign_in_links
+    from app.pdf.prerender import render_queued_pdfs
 
     stop, reminders_checked = stop or threading.Event(), float("-inf")
     while not stop.is_set():
@@ -97,6 +99,7 @@ def run_forever(app, interval: float = 2.0, stop: threading.Event | None = None,
                 get_data(app).call_as_service("queue_reminders")
                 reminders_checked = time.monotonic()
             deliver_outbox(app)
+            render_queued_pdfs(app, limit=4)  # a few per turn: sign-in links must not wait
         except DataError:
             log.exception("outbox: database unavailable, retrying")
         stop.wait(interval)

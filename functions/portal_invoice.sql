@@ -31,13 +31,7 @@ begin
                 from public.quotes q where q.id = inv.quote_id),
     'sent_at', inv.sent_at,
     'updated_at', inv.updated_at,
-    'items', coalesce((
-      select jsonb_agg(jsonb_build_object(
-               'id', it.id, 'description', it.description, 'quantity', it.quantity,
-               'unit_price', it.unit_price, 'tax_rate', it.tax_rate, 'amount', it.amount,
-               'tax_amount', it.tax_amount) order by it.position, it.id)
-        from public.invoice_items it
-       where it.invoice_id = inv.id), '[]'::jsonb),
+    'items', private.document_items('invoice', inv.id),
     -- A payment of several invoices is listed on each with this invoice's share of it.
     'payments', coalesce((
       select jsonb_agg(jsonb_build_object(

@@ -21,11 +21,7 @@ declare
   me uuid := private.current_client_id();
   result jsonb;
 begin
-  if p_status is null or p_status not in ('all', 'paid', 'unpaid', 'overdue') then
-    raise exception 'Unknown invoice filter "%": use all, paid, unpaid or overdue.', p_status
-      using errcode = '22023';
-  end if;
-  perform private.check_page(p_page, p_page_size);
+  perform private.check_list_args('invoice', p_status, array['all', 'paid', 'unpaid', 'overdue'], p_page, p_page_size);
 
   with mine as (
     select i as inv,

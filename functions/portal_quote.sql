@@ -36,13 +36,7 @@ begin
     'rejected_by', q.rejected_by,
     'rejection_reason', q.rejection_reason,
     'updated_at', q.updated_at,
-    'items', coalesce((
-      select jsonb_agg(jsonb_build_object(
-               'id', it.id, 'description', it.description, 'quantity', it.quantity,
-               'unit_price', it.unit_price, 'tax_rate', it.tax_rate, 'amount', it.amount,
-               'tax_amount', it.tax_amount) order by it.position, it.id)
-        from public.quote_items it
-       where it.quote_id = q.id), '[]'::jsonb)
+    'items', private.document_items('quote', q.id)
   );
 end
 $$;

@@ -22,11 +22,7 @@ declare
   me uuid := private.current_client_id();
   result jsonb;
 begin
-  if p_status is null or p_status not in ('all', 'pending', 'accepted', 'rejected', 'expired') then
-    raise exception 'Unknown quote filter "%": use all, pending, accepted, rejected or expired.', p_status
-      using errcode = '22023';
-  end if;
-  perform private.check_page(p_page, p_page_size);
+  perform private.check_list_args('quote', p_status, array['all', 'pending', 'accepted', 'rejected', 'expired'], p_page, p_page_size);
 
   with summaries as (
     select private.quote_summary(q, today) as summary, q.issue_date, q.number

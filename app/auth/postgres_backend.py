@@ -66,7 +66,7 @@ class PostgresAuth:
     # see app/auth/session.py.
     defers_session_check = True
 
-    def claimed(self, stored: dict) -> ClientIdentity:
+    def claimed(self, stored: dict) -> Resumed:
         """The identity the cookie claims, verified without the database (signature, expiry):
         the session row still has to be checked before anything is shown."""
         try:
@@ -75,7 +75,7 @@ class PostgresAuth:
             raise SessionEnded("expired") from error
         except (jwt.InvalidTokenError, KeyError) as error:
             raise SessionEnded("revoked") from error
-        return ClientIdentity(stored["access_token"], claims)
+        return Resumed(ClientIdentity(stored["access_token"], claims), stored)
 
     def call_checking_session(self, identity: ClientIdentity, calls: list[tuple[str, dict]]):
         """The session check and the calls in one round trip: the profile version, the results."""
@@ -93,7 +93,7 @@ class PostgresAuth:
         return state.get("profile_version"), results
 
     def resume(self, stored: dict) -> Resumed:
-        identity = self.claimed(stored)
+        identity = self.claimed(stored).identity
         state = self.data.call_as_service(
             "touch_session", p_session_id=identity.claims["session_id"],
             p_idle_seconds=self.config["SESSION_IDLE_SECONDS"], p_now=datetime.now(UTC))

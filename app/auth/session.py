@@ -47,13 +47,11 @@ def _claimed_identity():
         if stored:
             backend = get_backend(current_app)
             try:
-                if getattr(backend, "defers_session_check", False):
-                    g.identity, g.session_unchecked = backend.claimed(stored), True
-                else:
-                    resumed = backend.resume(stored)
-                    g.identity = resumed.identity
-                    if resumed.stored != stored:
-                        session["auth"] = resumed.stored
+                deferred = getattr(backend, "defers_session_check", False)
+                resumed = backend.claimed(stored) if deferred else backend.resume(stored)
+                g.identity, g.session_unchecked = resumed.identity, deferred
+                if resumed.stored != stored:
+                    session["auth"] = resumed.stored
             except SessionEnded as ended:
                 _end_session(ended.reason)
     return g.identity
@@ -106,6 +104,16 @@ def call_together(*calls: tuple[str, dict]) -> list:
         return results
     data = get_data(current_app)
     return [data.call_as_client(identity, function, **args) for function, args in calls]
+
+
+def call_as_service_then_client(service_call: tuple[str, dict], *calls: tuple[str, dict]):
+    """A trusted write (e.g. recording a payment Stripe confirmed), then the signed-in
+    client's reads of its outcome, in one round trip in Postgres mode. The session must have
+    been checked already (by an earlier call of this request): the write trusts it."""
+    identity = current_identity()
+    if identity is None:
+        raise SessionEnded(g.session_ended or "revoked")
+    return get_data(current_app).call_as_service_then_client(service_call, identity, list(calls))
 
 
 def login_required(view):

@@ -16,10 +16,11 @@ import logging
 import time
 
 import jwt
+from flask import session as cookie
 from supabase_auth.errors import AuthApiError, AuthError, AuthRetryableError
 
 from app.auth.base import Resumed, SessionEnded, SignInRefused
-from app.data import ClientIdentity, Unavailable
+from app.data import ClientIdentity, DataError, Unavailable
 from supabase import ClientOptions, create_client
 
 log = logging.getLogger(__name__)
@@ -89,7 +90,13 @@ class SupabaseAuth:
         return self.data.call_as_service("client_has_portal_access",
                                          p_email=_unverified_claims(stored)["email"]) is True
 
-    def resume(self, stored: dict) -> Resumed:
+    # The session check rides along with the page's calls, in one PostgREST request
+    # (public.portal_page): see call_checking_session and app/auth/session.py.
+    defers_session_check = True
+
+    def claimed(self, stored: dict) -> Resumed:
+        """What the cookie alone decides (idle and absolute timeouts) and a token near expiry
+        refreshed through Supabase Auth; access and revocation are the database's to check."""
         now = time.time()
         if now - stored["signed_in_at"] > self.config["SESSION_LIFETIME_SECONDS"]:
             self.sign_out(stored)
@@ -111,12 +118,34 @@ class SupabaseAuth:
                 log.warning("token refresh failed for now, the access token still works: %s", error)
             else:
                 stored.update(access_token=session.access_token, refresh_token=session.refresh_token)
-        if not self._still_allowed(stored):
-            self.sign_out(stored)
-            raise SessionEnded("not_allowed")
         # PostgREST verifies the token's signature on every call; the claims here only name
         # the caller for the pages.
         return Resumed(ClientIdentity(stored["access_token"], _unverified_claims(stored)), stored)
+
+    def resume(self, stored: dict) -> Resumed:
+        """A page with no database call of its own: the session checked by a request of its own."""
+        resumed = self.claimed(stored)
+        if not self._still_allowed(resumed.stored):
+            self.sign_out(resumed.stored)
+            raise SessionEnded("not_allowed")
+        return resumed
+
+    def call_checking_session(self, identity: ClientIdentity, calls: list[tuple[str, dict]]):
+        """The page's calls in one request: public.portal_page runs them only when
+        private.current_client_id() accepts the caller (a live Supabase session, portal access),
+        so revocation is instant. Returns the profile version and the results."""
+        try:
+            outcome = self.data.call_as_client(identity, "portal_page", p_calls=[
+                {"function": function, "args": args} for function, args in calls])
+        except DataError as error:
+            # The calls run only after the identity check passed, so a failed call means a live
+            # session; PostgREST's own refusals (PGRST3xx: a bad token) come before any call.
+            error.session_live = not str(error.code or "").startswith("PGRST")
+            raise
+        if outcome["status"] != "active":
+            self.sign_out(cookie.get("auth") or {"access_token": identity.access_token})
+            raise SessionEnded("not_allowed")
+        return outcome.get("profile_version"), outcome["results"]
 
     def sign_out(self, stored: dict) -> None:
         """Ends the session at Supabase, so that its refresh token obtains nothing afterwards.

@@ -24,6 +24,10 @@ class PortalData(Protocol):
 
     def call_as_service(self, function: str, /, **args) -> Any: ...
 
+    # A trusted write, then the client's reads of its outcome (one round trip in Postgres mode).
+    def call_as_service_then_client(self, service_call: tuple[str, dict], identity: ClientIdentity,
+                                    calls: list[tuple[str, dict]]) -> tuple[Any, list]: ...
+
 
 class DataError(Exception):
     """A database call failed; `details` holds per-field messages when the function gave them."""

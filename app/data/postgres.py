@@ -59,6 +59,22 @@ class PostgresData:
         rows = [cursor.fetchone() for cursor in cursors]
         return state.fetchone()[0], [row[0] if row else None for row in rows]
 
+    def call_as_service_then_client(self, service_call: tuple[str, dict], identity: ClientIdentity,
+                                    calls: list[tuple[str, dict]]) -> tuple[Any, list]:
+        """A trusted write and the client's reads of what it changed, in one transaction and one
+        round trip: the write as the service, then the role and claims switched to the
+        client's (transaction-local, as at the start), so RLS decides the reads."""
+        check_call(*service_call)
+        for function, args in calls:
+            check_call(function, args)
+        write = _statement(*service_call)
+        reads = [_statement(function, args) for function, args in calls]
+        with self._transaction("service_role", SERVICE_CLAIMS) as conn:
+            written = conn.execute(*write)
+            conn.execute(SET_IDENTITY, ("authenticated", json.dumps(identity.claims), *self.timeouts))
+            cursors = [conn.execute(*read) for read in reads]
+        return written.fetchone()[0], [cursor.fetchone()[0] for cursor in cursors]
+
     def _call(self, role: str, claims: dict, function: str, args: dict) -> Any:
         check_call(function, args)
         call, params = _statement(function, args)

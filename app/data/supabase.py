@@ -21,6 +21,13 @@ class SupabaseData:
     def call_as_service(self, function: str, /, **args) -> Any:
         return self._rpc(self.service_role_key, self.service_role_key, function, args)
 
+    def call_as_service_then_client(self, service_call: tuple[str, dict], identity: ClientIdentity,
+                                    calls: list[tuple[str, dict]]) -> tuple[Any, list]:
+        """PostgREST has no transaction across requests: the write, then each read."""
+        function, args = service_call
+        written = self.call_as_service(function, **args)
+        return written, [self.call_as_client(identity, name, **arguments) for name, arguments in calls]
+
     def _rpc(self, api_key: str, bearer: str, function: str, args: dict) -> Any:
         check_call(function, args)
         # supabase-py's headers: its X-Client-Info, the key as `apiKey`, the bearer token;

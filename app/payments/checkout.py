@@ -74,8 +74,8 @@ def expire_session(stripe_client, session_id: str, account: str | None) -> None:
     get_data(current_app).call_as_service("expire_checkout_session", p_session_id=session_id)
 
 
-def retrieve_session(session_id: str) -> dict:
-    account = get_data(current_app).call_as_service("payment_settings")["stripe_account"]
+def retrieve_session(session_id: str, account: str | None) -> dict:
+    """The session from Stripe, on the connected account it was opened on (as stored)."""
     options = {"stripe_account": account} if account else {}
     return as_json(gateway.client(current_app.config).v1.checkout.sessions.retrieve(
         session_id, options=options))

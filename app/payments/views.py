@@ -7,8 +7,8 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 
-from app.auth.session import call_as_client, login_required
-from app.data import Conflict, NotFound, get_data
+from app.auth.session import call_as_client, call_as_service_then_client, login_required
+from app.data import Conflict, NotFound
 from app.errors import render_error
 from app.payments import bp, gateway
 from app.payments.checkout import open_checkout, retrieve_session
@@ -67,19 +67,21 @@ def success():
     session_id = request.args.get("session_id", "")
     if not SESSION_ID.fullmatch(session_id):
         return render_error(404, UNKNOWN_PAYMENT)
+    # At most two database round trips: the session check with the stored session (and its
+    # invoice), then, when Stripe says paid, the recording and the re-read together.
+    read = ("portal_checkout_session", {"p_session_id": session_id})
     try:
         # The session as the portal stored it decides the invoice (RLS: only the client's own).
-        stored = call_as_client("portal_checkout_session", p_session_id=session_id)
-        session = retrieve_session(session_id)
+        stored = call_as_client(read[0], **read[1])
+        session = retrieve_session(session_id, stored["stripe_account"])
     except (NotFound, stripe.InvalidRequestError):
         return render_error(404, UNKNOWN_PAYMENT)
     payment = None
     if session["payment_status"] == "paid":
-        payment = get_data(current_app).call_as_service("record_checkout_payment", p_session=session)
-        stored = call_as_client("portal_checkout_session", p_session_id=session_id)
-    invoice = call_as_client("portal_invoice", p_invoice_id=stored["invoice_id"])
-    return render_template("payments/success.html", session=session, stored=stored, invoice=invoice,
-                           payment=payment)
+        payment, (stored,) = call_as_service_then_client(
+            ("record_checkout_payment", {"p_session": session}), read)
+    return render_template("payments/success.html", session=session, stored=stored,
+                           invoice=stored["invoice"], payment=payment)
 
 
 @bp.get("/payments/cancelled")

@@ -10,9 +10,8 @@ import xhtml2pdf
 from flask import Response, current_app, render_template
 from flask_babel import gettext as _
 
-from app.auth.session import call_as_client as call
-from app.auth.session import login_required
-from app.branding import COLOUR, FALLBACK
+from app.auth.session import call_together, login_required
+from app.branding import COLOUR, FALLBACK, business
 from app.formatting import language
 from app.pdf import bp
 from app.pdf.cache import PdfCache, cache_key
@@ -22,6 +21,8 @@ from app.pdf.render import FONTS, render_pdf
 TEMPLATES = Path(__file__).resolve().parent.parent / "templates" / "pdf"
 TRANSLATIONS = Path(__file__).resolve().parent.parent / "translations"
 NOT_IN_FILENAMES = re.compile(r"[^A-Za-z0-9._-]+")
+PRINTED_CLIENT_FIELDS = ("id", "name", "email", "tax_id", "address_line1", "address_line2", "city", "region",
+                         "postal_code", "country")
 
 
 def plain_filename(name: str) -> str:
@@ -35,14 +36,14 @@ def plain_filename(name: str) -> str:
 @login_required
 def invoice_pdf(invoice_id):
     """An invoice as a PDF download."""
-    return pdf_download("invoice", call("portal_invoice", p_invoice_id=str(invoice_id)))
+    return pdf_download("invoice", ("portal_invoice", {"p_invoice_id": str(invoice_id)}))
 
 
 @bp.get("/quotes/<uuid:quote_id>/pdf")
 @login_required
 def quote_pdf(quote_id):
     """A quote as a PDF download."""
-    return pdf_download("quote", call("portal_quote", p_quote_id=str(quote_id)))
+    return pdf_download("quote", ("portal_quote", {"p_quote_id": str(quote_id)}))
 
 
 @cache
@@ -56,11 +57,12 @@ def template_version() -> str:
     return digest.hexdigest()
 
 
-def pdf_download(kind: str, document: dict) -> Response:
-    """The document's PDF. Everything is read with the client's identity first (RLS decides),
-    and only then is the cache asked."""
-    filename, pdf = document_pdf(kind, document, call("portal_profile")["client"],
-                                 call("business_profile"))
+def pdf_download(kind: str, read: tuple[str, dict]) -> Response:
+    """The document's PDF. Everything is read with the client's identity first (RLS decides):
+    the document and the client in one round trip, the business profile as the process keeps
+    it. Only then is the cache asked, which the worker filled when the document changed."""
+    document, profile = call_together(read, ("portal_profile", {}))
+    filename, pdf = document_pdf(kind, document, profile["client"], business())
     return attachment(pdf, filename)
 
 
@@ -70,7 +72,10 @@ def document_pdf(kind: str, document: dict, client: dict, business: dict) -> tup
     document prints its parties as they were when it was sent (frozen on it); the live client
     and business fill in documents issued before, and the live profile gives the branding."""
     parties = document.get("parties") or {}
-    data = {"kind": kind, "document": document, "client": parties.get("client") or client,
+    # Only the client's details the PDF prints: the download (portal_profile) and the worker
+    # (email_document) read the client in different shapes, and must find the same key.
+    client = parties.get("client") or {name: client.get(name) for name in PRINTED_CLIENT_FIELDS}
+    data = {"kind": kind, "document": document, "client": client,
             "business": {**business, **(parties.get("business") or {})},
             "portal_url": current_app.config["PORTAL_BASE_URL"].rstrip("/")
                           + f"/{kind}s/{document['id']}"}

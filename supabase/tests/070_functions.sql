@@ -4,7 +4,7 @@
 begin;
 create extension if not exists pgtap with schema extensions;
 set local search_path = public, extensions;
-select plan(104);
+select plan(107);
 
 -- Helpers (tests.act_as_client, act_as_anon, act_as_service_role, act_as_owner, error_of):
 -- installed by 000_setup_tests_helpers.sql.
@@ -401,6 +401,18 @@ select tests.act_as_client('a@pgtap.test');
 select is((portal_invoices() -> 'counts' ->> 'overdue')::int,
   case when extract(hour from now() at time zone 'UTC') < 10 then 3 else 1 end,
   'On UTC''s date the overdue count differs: the business''s time zone is what decided it');
+
+-- One definition each: invoices and quotes share their lines and their list arguments -------
+select ok(pg_get_functiondef('public.portal_invoice(uuid)'::regprocedure) ~ 'private\.document_items\(''invoice'''
+          and pg_get_functiondef('public.portal_quote(uuid)'::regprocedure) ~ 'private\.document_items\(''quote''',
+  'portal_invoice and portal_quote take their lines from one helper');
+select ok(pg_get_functiondef('public.portal_invoices(text, integer, integer)'::regprocedure) ~ 'private\.check_list_args\('
+          and pg_get_functiondef('public.portal_quotes(text, integer, integer)'::regprocedure) ~ 'private\.check_list_args\(',
+  'portal_invoices and portal_quotes check their arguments in one helper');
+select is(portal_quote('aaaaaaaa-0002-4000-8000-000000000001') -> 'items' -> 0 ->> 'description',
+          (select description from public.quote_items where quote_id = 'aaaaaaaa-0002-4000-8000-000000000001'
+            order by position, id limit 1),
+  'A quote''s lines come from quote_items, not an invoice''s');
 
 select * from finish();
 rollback;

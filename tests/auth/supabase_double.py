@@ -64,7 +64,7 @@ class FakeSupabase:
             status, code = self.failures[route].pop(0)
             return self.error(headers, status, code)
         if route.startswith("/rest/v1/rpc/"):
-            return self.rpc(route.removeprefix("/rest/v1/rpc/"), body or {})
+            return self.rpc(route.removeprefix("/rest/v1/rpc/"), body or {}, headers)
         handler = {"/auth/v1/admin/users": self.admin_create_user, "/auth/v1/otp": self.otp,
                    "/auth/v1/verify": self.verify, "/auth/v1/token": self.token,
                    "/auth/v1/logout": self.logout, "/auth/v1/health": self.auth_health,
@@ -82,7 +82,9 @@ class FakeSupabase:
 
     # --- PostgREST: the portal's functions -------------------------------------------------
 
-    def rpc(self, function, args):
+    def rpc(self, function, args, headers=None):
+        if function == "portal_page":
+            return self.portal_page(args["p_calls"], headers or {})
         if function == "request_sign_in":
             # The real function queues every address; only the worker's claim filters them.
             if self.allowed:
@@ -106,6 +108,26 @@ class FakeSupabase:
             return 200, {"client": {"name": "Ada"}, "outstanding": [], "invoices": [], "quotes": [],
                          "activity": []}
         return 404, {"code": "PGRST202", "message": f"no function {function}", "details": None, "hint": None}
+
+    def portal_page(self, calls, headers):
+        """As public.portal_page: nothing runs unless the token's session is live and the client
+        has portal access (private.current_client_id()); then each call, in order."""
+        token = headers.get("authorization", "").removeprefix("Bearer ")
+        try:
+            claims = jwt.decode(token, JWT_SECRET, algorithms=["HS256"], audience="authenticated")
+        except jwt.InvalidTokenError:
+            return 401, {"code": "PGRST301", "message": "JWSError JWSInvalidSignature", "details": None,
+                         "hint": None}
+        session = self.sessions.get(claims.get("session_id"))
+        if not self.allowed or session is None or session["revoked"]:
+            return 200, {"status": "not_allowed"}
+        results = []
+        for call in calls:
+            status, result = self.rpc(call["function"], call.get("args", {}), headers)
+            if status != 200:
+                return status, result
+            results.append(result)
+        return 200, {"status": "active", "results": results, "profile_version": self.business["updated_at"]}
 
     # --- GoTrue -----------------------------------------------------------------------------
 

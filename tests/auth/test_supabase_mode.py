@@ -138,7 +138,7 @@ def test_confirming_verifies_the_token_hash_once(supabase, supabase_app):
     (verify,) = requests_to(supabase, "/auth/v1/verify")
     assert verify.body["token_hash"] == token_hash and verify.body["type"] == "email"
     assert client.get("/").status_code == 200
-    rpc = requests_to(supabase, "/rest/v1/rpc/portal_dashboard")[-1]
+    rpc = requests_to(supabase, "/rest/v1/rpc/portal_page")[-1]
     assert rpc.headers["authorization"] == f"Bearer {supabase.fake.issued[-1]}"
     assert rpc.headers["apikey"] == "anon-key"
 
@@ -194,7 +194,7 @@ def test_a_transient_refresh_failure_does_not_end_a_valid_session(supabase, supa
         supabase.fake.failures["/auth/v1/token"] = [(status, code)]
         with time_machine.travel(timedelta(minutes=59, seconds=45)):  # still valid for 15 s
             assert client.get("/").status_code == 200
-        rpc = requests_to(supabase, "/rest/v1/rpc/portal_dashboard")[-1]
+        rpc = requests_to(supabase, "/rest/v1/rpc/portal_page")[-1]
         assert rpc.headers["authorization"] == f"Bearer {token}"
     supabase.fake.failures["/auth/v1/token"] = [(503, "unexpected_failure")]
     with time_machine.travel(timedelta(minutes=61)):  # expired, and GoTrue cannot refresh it now
@@ -257,6 +257,32 @@ def test_removed_access_ends_the_session_in_supabase_mode_too(supabase, supabase
     assert client.get("/").status_code == 200
     supabase.fake.allowed = False
     assert client.get("/").status_code == 302
+
+
+def test_a_page_is_one_postgrest_request_in_supabase_mode(supabase, supabase_app):
+    """Issue 12: the session check, the business profile's version and the page's data in one
+    RPC (public.portal_page); the profile is kept while its version matches."""
+    client = sign_in_and_keep_profile(supabase_app, supabase)
+    before = len(supabase.requests)
+    assert "Supa Studio" in client.get("/").get_data(as_text=True)
+    (page,) = supabase.requests[before:]
+    assert urlparse(page.path).path == "/rest/v1/rpc/portal_page"
+    assert page.body == {"p_calls": [{"function": "portal_dashboard", "args": {}}]}
+
+
+def test_a_revoked_supabase_session_is_refused_at_the_next_page(supabase, supabase_app):
+    client = sign_in_and_keep_profile(supabase_app, supabase)
+    for session in supabase.fake.sessions.values():
+        session["revoked"] = True  # signed out elsewhere (another device, the dashboard)
+    assert client.get("/").status_code == 302
+
+
+def sign_in_and_keep_profile(app, supabase):
+    supabase.fake.business["updated_at"] = "2026-11-01T00:00:00+00:00"
+    client = app.test_client()
+    sign_in(app, supabase, client)
+    assert client.get("/").status_code == 200  # the process now holds the business profile
+    return client
 
 
 def test_health_in_supabase_mode_asks_supabase_not_a_local_database(supabase, supabase_app):

@@ -10,6 +10,7 @@ from stripe.params.checkout import SessionCreateParams
 from typeguard import CollectionCheckStrategy, TypeCheckConfiguration, TypeCheckMemo, check_type_internal
 
 from app.payments.checkout import checkout_params
+from tests.round_trips import counted_round_trips
 from tests.signin import csrf_token, sign_in
 
 
@@ -127,6 +128,26 @@ def test_a_declined_payment_shows_a_failure_with_what_to_do_next(app, payer, dat
     with psycopg.connect(database_url) as conn:
         assert conn.execute("select count(*) from public.payments where invoice_id = %s",
                             (invoice["invoice_id"],)).fetchone()[0] == 0
+
+
+def test_the_success_page_takes_at_most_two_database_round_trips(app, payer):
+    """Issue 12: the session check with the stored session and its invoice, then (paid) the
+    recording and the client's re-read together; the Stripe call comes between."""
+    client, invoice = payer(amount=7700)
+    _, response = press_proceed(client, invoice)
+    hosted_path = urlsplit(response.headers["Location"]).path
+    success = f"/payments/success?session_id={session_of(app, response.headers['Location'])['id']}"
+    with counted_round_trips(app) as round_trips:
+        waiting = client.get(success).get_data(as_text=True)
+        assert "Payment processing" in waiting
+        assert round_trips() == 1  # not paid yet: nothing to record
+    hosted = client.get(hosted_path)
+    client.post(hosted_path, data={"action": "pay", "csrf_token": csrf_token(hosted.data)})
+    with counted_round_trips(app) as round_trips:
+        confirmation = client.get(success).get_data(as_text=True)
+        assert round_trips() == 2
+    assert "Payment received" in confirmation and "$77.00" in confirmation
+    assert "Paid" in confirmation and "Still due" in confirmation
 
 
 def test_cancelling_on_stripe_returns_to_the_invoice_with_nothing_charged(app, payer):

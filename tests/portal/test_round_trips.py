@@ -2,54 +2,15 @@
 the business profile's version and the page's data together), the process keeps the business
 profile until settings change, and revocation still takes effect at the next request.
 
-Round trips are counted on the wire: libpq's trace of every connection the app's pool hands out
-logs each message in the order sent and read; a round trip is the client sending and then
-reading the server's answer, so each change from client (F) to server (B) lines is one."""
-
-import os
-import tempfile
-from contextlib import contextmanager
+Round trips are counted on the wire (tests/round_trips.py)."""
 
 import psycopg
 import pytest
-from psycopg import pq
+
+from tests.round_trips import counted_round_trips
 
 ADA_INVOICE = "00000000-0000-4000-8001-000000000002"
 ADA_QUOTE = "00000000-0000-4000-8002-000000000001"
-
-
-@contextmanager
-def counted_round_trips(app):
-    """Yields a function that returns the round trips made so far through the app's pool."""
-    from app.db.pool import get_pool
-
-    pool = get_pool(app)
-    handed_out = pool.connection
-    log = tempfile.TemporaryFile("w+")
-
-    @contextmanager
-    def traced(*args, **kwargs):
-        with handed_out(*args, **kwargs) as conn:
-            conn.pgconn.trace(log.fileno())
-            conn.pgconn.set_trace_flags(pq.Trace.SUPPRESS_TIMESTAMPS | pq.Trace.REGRESS_MODE)
-            try:
-                yield conn
-            finally:
-                conn.pgconn.untrace()
-
-    def count() -> int:
-        log.flush()
-        os.fsync(log.fileno())
-        log.seek(0)
-        senders = [line.split("\t", 1)[0] for line in log]
-        return sum(1 for sent, read in zip(senders, senders[1:], strict=False) if (sent, read) == ("F", "B"))
-
-    pool.connection = traced
-    try:
-        yield count
-    finally:
-        pool.connection = handed_out
-        log.close()
 
 
 PAGES = ["/", "/invoices", f"/invoices/{ADA_INVOICE}", "/quotes", f"/quotes/{ADA_QUOTE}",

@@ -268,6 +268,31 @@ $$;
 revoke all on function private.cancel_for_current_client(uuid) from public, anon, authenticated, service_role;
 grant execute on function private.cancel_for_current_client(uuid) to authenticated;
 
+-- functions/private.check_list_args.sql -------------------------------------------------------
+
+/**
+ * The arguments of a document list (portal_invoices, portal_quotes): the filter must be one of
+ * p_filters, and the page one a list could show; otherwise a message that names the choices.
+ */
+create or replace function private.check_list_args(p_kind text, p_status text, p_filters text[],
+                                                   p_page integer, p_page_size integer) returns void
+language plpgsql
+immutable
+set search_path = ''
+as $$
+begin
+  if p_status is null or not p_status = any (p_filters) then
+    raise exception 'Unknown % filter "%": use % or %.', p_kind, p_status,
+      array_to_string(p_filters[1:cardinality(p_filters) - 1], ', '), p_filters[cardinality(p_filters)]
+      using errcode = '22023';
+  end if;
+  perform private.check_page(p_page, p_page_size);
+end
+$$;
+
+revoke all on function private.check_list_args(text, text, text[], integer, integer) from public, anon, authenticated, service_role;
+grant execute on function private.check_list_args(text, text, text[], integer, integer) to authenticated, service_role;
+
 -- functions/private.check_page.sql ------------------------------------------------------------
 
 /** Rejects paging arguments a page could never ask for, with a message that says why. */
@@ -342,6 +367,36 @@ $$;
 
 revoke all on function private.checkout_status_from_events(text) from public, anon, authenticated;
 grant execute on function private.checkout_status_from_events(text) to service_role;
+
+-- functions/private.claim_pdf_renders.sql -----------------------------------------------------
+
+/**
+ * The worker's share of the PDF queue (private.pdf_renders), oldest first, taken off it: a
+ * render that fails is only a cache miss later (the download renders it). SKIP LOCKED lets
+ * several workers share the queue. Security definer: the queue is private; called through
+ * public.claim_pdf_renders. Service role only.
+ */
+create or replace function private.claim_pdf_renders(p_limit integer default 20) returns jsonb
+language sql
+volatile
+security definer
+set search_path = ''
+as $$
+  with claimed as (
+    delete from private.pdf_renders r
+     where (r.kind, r.document_id) in (
+             select q.kind, q.document_id from private.pdf_renders q
+              order by q.queued_at
+              limit greatest(least(p_limit, 100), 1)
+                for update skip locked)
+    returning r.kind, r.document_id, r.queued_at)
+  select coalesce(jsonb_agg(jsonb_build_object('kind', c.kind, 'id', c.document_id)
+                            order by c.queued_at), '[]'::jsonb)
+    from claimed c
+$$;
+
+revoke all on function private.claim_pdf_renders(integer) from public, anon, authenticated, service_role;
+grant execute on function private.claim_pdf_renders(integer) to service_role;
 
 -- functions/private.current_client_id.sql -----------------------------------------------------
 
@@ -470,6 +525,36 @@ $$;
 
 revoke all on function private.deposit_due(uuid) from public, anon, authenticated, service_role;
 grant execute on function private.deposit_due(uuid) to authenticated, service_role;
+
+-- functions/private.document_items.sql --------------------------------------------------------
+
+/**
+ * The lines of an invoice or a quote (p_kind 'invoice' or 'quote'), in their order, as
+ * portal_invoice and portal_quote show them: one definition for both. Security invoker: the
+ * caller's RLS on invoice_items/quote_items still decides.
+ */
+create or replace function private.document_items(p_kind text, p_document_id uuid) returns jsonb
+language sql
+stable
+set search_path = ''
+as $$
+  select coalesce(jsonb_agg(jsonb_build_object(
+           'id', it.id, 'description', it.description, 'quantity', it.quantity,
+           'unit_price', it.unit_price, 'tax_rate', it.tax_rate, 'amount', it.amount,
+           'tax_amount', it.tax_amount) order by it.position, it.id), '[]'::jsonb)
+    from (select ii.id, ii.position, ii.description, ii.quantity, ii.unit_price, ii.tax_rate,
+                 ii.amount, ii.tax_amount
+            from public.invoice_items ii
+           where p_kind = 'invoice' and ii.invoice_id = p_document_id
+          union all
+          select qi.id, qi.position, qi.description, qi.quantity, qi.unit_price, qi.tax_rate,
+                 qi.amount, qi.tax_amount
+            from public.quote_items qi
+           where p_kind = 'quote' and qi.quote_id = p_document_id) it
+$$;
+
+revoke all on function private.document_items(text, uuid) from public, anon, authenticated, service_role;
+grant execute on function private.document_items(text, uuid) to authenticated, service_role;
 
 -- functions/private.duration_words.sql --------------------------------------------------------
 
@@ -676,6 +761,52 @@ $$;
 
 revoke all on function private.my_document_counts(text) from public, anon, authenticated, service_role;
 grant execute on function private.my_document_counts(text) to authenticated;
+
+-- functions/private.named_arguments.sql -------------------------------------------------------
+
+/**
+ * The argument list of a call to public.<p_function> with the named arguments of p_args (a JSON
+ * object, bound as $1), each converted to its parameter's type as PostgREST converts a JSON body:
+ * `"p_invoice_id" => ($1 ->> 'p_invoice_id')::uuid`. An unknown function or argument fails as
+ * Postgres fails an unknown call (42883). Names become quoted identifiers and literals.
+ */
+create or replace function private.named_arguments(p_function text, p_args jsonb) returns text
+language plpgsql
+stable
+set search_path = ''
+as $$
+declare
+  fn oid;
+  list text;
+  unknown text;
+begin
+  select p.oid into fn from pg_catalog.pg_proc p
+   where p.pronamespace = 'public'::regnamespace and p.proname = p_function;
+  if fn is null or jsonb_typeof(p_args) is distinct from 'object' then
+    raise exception 'No function public.% taking these arguments.', p_function using errcode = '42883';
+  end if;
+  -- quote_ident(null) is null: an unknown argument adds nothing here and is named below.
+  select string_agg(quote_ident(a.name) || ' => ' || case when a.type in ('jsonb'::regtype, 'json'::regtype)
+                      then format('($1 -> %L)::%s', a.name, pg_catalog.format_type(a.type, null))
+                      else format('($1 ->> %L)::%s', a.name, pg_catalog.format_type(a.type, null)) end,
+                    ', '),
+         string_agg(k.key, ', ') filter (where a.name is null)
+    into list, unknown
+    from jsonb_object_keys(p_args) k(key)
+    left join (select n.name, t.type
+                 from pg_catalog.pg_proc p,
+                      unnest(p.proargnames[1:p.pronargs], p.proargtypes::oid[]) as n(name, type_oid),
+                      lateral (select n.type_oid::regtype as type) t
+                where p.oid = fn) a on a.name = k.key;
+  if unknown is not null then
+    raise exception 'No function public.% taking %.', p_function, unknown using errcode = '42883';
+  end if;
+  return coalesce(list, '');
+end
+$$;
+
+revoke all on function private.named_arguments(text, jsonb) from public, anon, authenticated, service_role;
+grant execute on function private.named_arguments(text, jsonb) to authenticated;
 
 -- functions/private.notify_business.sql -------------------------------------------------------
 
@@ -1746,6 +1877,24 @@ $$;
 revoke all on function public.claim_outbox(integer, integer) from public, anon, authenticated, service_role;
 grant execute on function public.claim_outbox(integer, integer) to service_role;
 
+-- functions/claim_pdf_renders.sql -------------------------------------------------------------
+
+/**
+ * The worker's share of the PDF queue, taken off it (private.claim_pdf_renders). Service role
+ * only.
+ */
+create or replace function public.claim_pdf_renders(p_limit integer default 20) returns jsonb
+language sql
+volatile
+security invoker
+set search_path = ''
+as $$
+  select private.claim_pdf_renders(p_limit)
+$$;
+
+revoke all on function public.claim_pdf_renders(integer) from public, anon, authenticated, service_role;
+grant execute on function public.claim_pdf_renders(integer) to service_role;
+
 -- functions/claim_sign_in_requests.sql --------------------------------------------------------
 
 /**
@@ -2477,7 +2626,9 @@ grant execute on function public.portal_bookings() to authenticated;
 /**
  * One of the signed-in client's Checkout Sessions as the portal stored it (RLS: another
  * client's, or one never opened by the portal, reads as not found): the success page trusts
- * its invoice, not the metadata Stripe echoes back, and shows a failure as a failure.
+ * its invoice, not the metadata Stripe echoes back, and shows a failure as a failure. The
+ * invoice (as portal_invoice shows it) and the account the session was opened on come along,
+ * so the page needs no other read before asking Stripe.
  */
 create or replace function public.portal_checkout_session(p_session_id text) returns jsonb
 language plpgsql
@@ -2493,7 +2644,9 @@ begin
     raise exception 'Payment session not found.' using errcode = 'P0002';
   end if;
   return jsonb_build_object('id', stored.id, 'invoice_id', stored.invoice_id, 'status', stored.status,
-                            'amount', stored.amount, 'currency', stored.currency);
+                            'amount', stored.amount, 'currency', stored.currency,
+                            'stripe_account', stored.stripe_account,
+                            'invoice', public.portal_invoice(stored.invoice_id));
 end
 $$;
 
@@ -2596,13 +2749,7 @@ begin
                 from public.quotes q where q.id = inv.quote_id),
     'sent_at', inv.sent_at,
     'updated_at', inv.updated_at,
-    'items', coalesce((
-      select jsonb_agg(jsonb_build_object(
-               'id', it.id, 'description', it.description, 'quantity', it.quantity,
-               'unit_price', it.unit_price, 'tax_rate', it.tax_rate, 'amount', it.amount,
-               'tax_amount', it.tax_amount) order by it.position, it.id)
-        from public.invoice_items it
-       where it.invoice_id = inv.id), '[]'::jsonb),
+    'items', private.document_items('invoice', inv.id),
     -- A payment of several invoices is listed on each with this invoice's share of it.
     'payments', coalesce((
       select jsonb_agg(jsonb_build_object(
@@ -2662,11 +2809,7 @@ declare
   me uuid := private.current_client_id();
   result jsonb;
 begin
-  if p_status is null or p_status not in ('all', 'paid', 'unpaid', 'overdue') then
-    raise exception 'Unknown invoice filter "%": use all, paid, unpaid or overdue.', p_status
-      using errcode = '22023';
-  end if;
-  perform private.check_page(p_page, p_page_size);
+  perform private.check_list_args('invoice', p_status, array['all', 'paid', 'unpaid', 'overdue'], p_page, p_page_size);
 
   with mine as (
     select i as inv,
@@ -2712,6 +2855,50 @@ $$;
 
 revoke all on function public.portal_invoices(text, integer, integer) from public, anon, authenticated, service_role;
 grant execute on function public.portal_invoices(text, integer, integer) to authenticated;
+
+-- functions/portal_page.sql -------------------------------------------------------------------
+
+/**
+ * A page's calls in one request (Supabase mode: one PostgREST RPC per page). First the identity:
+ * private.current_client_id() accepts the caller only with a live session and portal access,
+ * so a signed-out or removed client gets {"status": "not_allowed"} and no call runs. Then each
+ * call of p_calls ([{"function": "portal_invoice", "args": {"p_invoice_id": "..."}}, ...]), in
+ * order, by named arguments as PostgREST passes them, and the business profile's version (the
+ * process keeps its profile while it matches).
+ *
+ * Security invoker: every call runs with the caller's own privileges and RLS, exactly as if
+ * PostgREST had called it; a function the client may not execute fails the same way.
+ */
+create or replace function public.portal_page(p_calls jsonb) returns jsonb
+language plpgsql
+volatile
+security invoker
+set search_path = ''
+as $$
+declare
+  call jsonb;
+  result jsonb;
+  results jsonb := '[]'::jsonb;
+begin
+  if private.current_client_id() is null then
+    return jsonb_build_object('status', 'not_allowed');
+  end if;
+  if jsonb_typeof(p_calls) is distinct from 'array' then
+    raise exception 'The calls must be a JSON array.' using errcode = '22023';
+  end if;
+  for call in select c from jsonb_array_elements(p_calls) c loop
+    execute format('select to_jsonb(public.%I(%s))', call ->> 'function',
+                   private.named_arguments(call ->> 'function', coalesce(call -> 'args', '{}')))
+       into result using coalesce(call -> 'args', '{}');
+    results := results || jsonb_build_array(result);
+  end loop;
+  return jsonb_build_object('status', 'active', 'results', results,
+                            'profile_version', (select s.updated_at from public.settings s limit 1));
+end
+$$;
+
+revoke all on function public.portal_page(jsonb) from public, anon, authenticated, service_role;
+grant execute on function public.portal_page(jsonb) to authenticated;
 
 -- functions/portal_profile.sql ----------------------------------------------------------------
 
@@ -2790,13 +2977,7 @@ begin
     'rejected_by', q.rejected_by,
     'rejection_reason', q.rejection_reason,
     'updated_at', q.updated_at,
-    'items', coalesce((
-      select jsonb_agg(jsonb_build_object(
-               'id', it.id, 'description', it.description, 'quantity', it.quantity,
-               'unit_price', it.unit_price, 'tax_rate', it.tax_rate, 'amount', it.amount,
-               'tax_amount', it.tax_amount) order by it.position, it.id)
-        from public.quote_items it
-       where it.quote_id = q.id), '[]'::jsonb)
+    'items', private.document_items('quote', q.id)
   );
 end
 $$;
@@ -2830,11 +3011,7 @@ declare
   me uuid := private.current_client_id();
   result jsonb;
 begin
-  if p_status is null or p_status not in ('all', 'pending', 'accepted', 'rejected', 'expired') then
-    raise exception 'Unknown quote filter "%": use all, pending, accepted, rejected or expired.', p_status
-      using errcode = '22023';
-  end if;
-  perform private.check_page(p_page, p_page_size);
+  perform private.check_list_args('quote', p_status, array['all', 'pending', 'accepted', 'rejected', 'expired'], p_page, p_page_size);
 
   with summaries as (
     select private.quote_summary(q, today) as summary, q.issue_date, q.number
