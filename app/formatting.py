@@ -14,7 +14,7 @@ from zoneinfo import ZoneInfo
 
 from babel import Locale
 from babel.dates import format_date, format_datetime
-from babel.numbers import format_currency, get_currency_precision
+from babel.numbers import NumberFormatError, format_currency, get_currency_precision, parse_decimal
 from flask import has_app_context
 from flask_babel import get_locale
 from flask_babel import gettext as _
@@ -82,6 +82,23 @@ def _money(minor_units, currency: str, language_name: str) -> str:
 def plain_amount(minor_units, currency: str) -> str:
     """Minor units as a plain decimal for spreadsheets: 123450 USD is 1234.50, ¥1235 is 1235."""
     return str(Decimal(int(minor_units or 0)).scaleb(-_digits(currency)))
+
+
+# How the pay form prefills an amount (plain_amount), whatever the language.
+PLAIN_AMOUNT = re.compile(r"[0-9]+(\.[0-9]+)?")
+
+
+def parse_amount(text: str) -> Decimal:
+    """An amount a person typed, read in their language: "150,50" is 150.50 in French and
+    German, "1,500" is 1500 in English; spaces between digit groups are fine. An ambiguous or
+    malformed amount ("150,50" in English) raises ValueError rather than be guessed."""
+    text = re.sub(r"[\s\u00a0\u202f]", "", text)
+    try:
+        return parse_decimal(text, locale=current_locale(), strict=True)
+    except NumberFormatError:
+        if PLAIN_AMOUNT.fullmatch(text):
+            return Decimal(text)
+        raise ValueError(f"not an amount: {text!r}") from None
 
 
 # Stripe's card brand codes (payment_method_details.card.brand) as people write them.

@@ -1,7 +1,7 @@
 """Pay your way: the whole amount due or, when the business allows it, part of it; one invoice
 or several of one currency in one Checkout, split oldest first or as the client chooses."""
 
-from decimal import Decimal, InvalidOperation
+from decimal import InvalidOperation
 
 import stripe
 from babel.numbers import get_currency_precision
@@ -13,7 +13,7 @@ from flask_wtf import FlaskForm
 from app.auth.session import call_as_client as call
 from app.auth.session import login_required
 from app.data import InvalidInput, NotFound
-from app.formatting import plain_amount
+from app.formatting import parse_amount, plain_amount
 from app.money import bp
 from app.payments import gateway
 from app.payments.plan_checkout import open_plan_checkout
@@ -22,14 +22,13 @@ BAD_AMOUNT = _l("Amounts are numbers like 150 or 150.00.")
 
 
 def minor_units(text: str, currency: str) -> int | None:
-    """"150.50" in the currency's minor units (15050); None when blank; InvalidInput when it is
-    not an amount of that currency."""
-    text = text.strip().replace(",", "")
-    if not text:
+    """"150.50" (or "150,50" in French) in the currency's minor units (15050); None when blank;
+    InvalidInput when it is not an amount of that currency, or is ambiguous in the language."""
+    if not text.strip():
         return None
     try:
-        units = Decimal(text).scaleb(get_currency_precision(currency))
-    except InvalidOperation as error:
+        units = parse_amount(text).scaleb(get_currency_precision(currency))
+    except (ValueError, InvalidOperation) as error:
         raise InvalidInput(str(BAD_AMOUNT)) from error
     if units != units.to_integral_value() or not 0 < units < 10**15:
         raise InvalidInput(str(BAD_AMOUNT))
