@@ -1,5 +1,5 @@
 /**
- * The caller's own live sessions, in whichever mode signed them in: the portal's
+ * The signed-in person's own live sessions (theirs, not their colleagues'), in whichever mode signed them in: the portal's
  * private.sessions (Postgres mode; those idle for p_idle_seconds are over even before the
  * next request marks them) and Supabase Auth's auth.sessions of the token's user (Supabase
  * mode; GoTrue updates `updated_at` when it refreshes a token, so "last active" is at most an
@@ -16,10 +16,10 @@ security definer
 set search_path = ''
 as $$
 declare
-  v_client_id uuid := private.current_client_id();
+  v_contact_id uuid := (private.current_contact()).id;
   claims jsonb := auth.jwt();
 begin
-  if v_client_id is null then
+  if v_contact_id is null then
     raise exception 'Sign in to see your sessions.' using errcode = '42501';
   end if;
   return coalesce((
@@ -27,7 +27,7 @@ begin
       from (select p.id, p.user_agent, p.created_at, p.last_seen_at as last_active_at,
                    p.id::text = claims ->> 'session_id' as current
               from private.sessions p
-             where p.client_id = v_client_id and p.revoked_at is null and p.expires_at > p_now
+             where p.contact_id = v_contact_id and p.revoked_at is null and p.expires_at > p_now
                and p.last_seen_at + make_interval(secs => p_idle_seconds) > p_now
             union all
             select a.id, a.user_agent, a.created_at,

@@ -19,12 +19,12 @@ security definer
 set search_path = ''
 as $$
 declare
-  v_client_id uuid := private.current_client_id();
+  v_contact_id uuid := (private.current_contact()).id;
   claims jsonb := auth.jwt();
   v_current uuid;
   v_ended uuid[];
 begin
-  if v_client_id is null then
+  if v_contact_id is null then
     raise exception 'Sign in to end your sessions.' using errcode = '42501';
   end if;
   if p_scope is null or p_scope not in ('one', 'others', 'all') or (p_scope = 'one') <> (p_session_id is not null) then
@@ -34,7 +34,7 @@ begin
 
   with portal as (
     update private.sessions p set revoked_at = p_now
-     where p.client_id = v_client_id and p.revoked_at is null
+     where p.contact_id = v_contact_id and p.revoked_at is null
        and case p_scope when 'one' then p.id = p_session_id
                         when 'others' then p.id <> v_current else true end
     returning p.id),

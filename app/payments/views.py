@@ -3,10 +3,11 @@ import uuid
 
 import stripe
 from flask import abort, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from flask_wtf import FlaskForm
 
 from app.auth.session import call_as_client, login_required
-from app.data import Conflict, NotFound, get_data
+from app.data import Conflict, NotFound, PermissionDenied, get_data
 from app.errors import render_error
 from app.payments import bp, gateway
 from app.payments.checkout import open_checkout, retrieve_session
@@ -17,6 +18,12 @@ def payable_invoice(invoice_id):
     if not gateway.payments_enabled(current_app.config):
         abort(404)
     invoice = call_as_client("portal_invoice", p_invoice_id=str(invoice_id))
+    try:
+        call_as_client("check_role_for", p_action="pay")
+    except PermissionDenied:
+        flash(_("Your role in this account cannot pay invoices. "
+                "Ask your account's owner or billing contact."), "error")
+        return invoice, redirect(url_for("portal.invoice", invoice_id=invoice_id), 303)
     if invoice["state"] in ("paid", "void") or invoice["amount_due"] <= 0:
         flash(f"Invoice {invoice['number']} has nothing to pay.", "info")
         return invoice, redirect(url_for("portal.invoice", invoice_id=invoice_id), 303)

@@ -18,6 +18,8 @@ insert into private.sessions (id, client_id, created_at, last_seen_at, expires_a
    now(), now() + interval '5 hours', 'signed out', now() - interval '1 hour'),
   ('b0000000-0000-4000-8000-000000000001', 'bbbbbbbb-0000-4000-8000-000000000000', now(), now(),
    now() + interval '8 hours', 'B''s browser', null);
+-- Each session is a person's: A's and B's owners here.
+update private.sessions s set contact_id = k.id from public.contacts k where k.client_id = s.client_id;
 insert into auth.users (id, email) values ('11111111-0000-4000-8000-0000000000a0', 'a@pgtap.test');
 insert into auth.sessions (id, user_id, created_at, updated_at, user_agent) values
   ('5a000000-0000-4000-8000-000000000001', '11111111-0000-4000-8000-0000000000a0', now() - interval '1 day', now(), 'laptop'),
