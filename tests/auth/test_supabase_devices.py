@@ -72,3 +72,18 @@ def test_signing_out_everywhere_in_supabase_mode(supabase, supabase_app):
     assert response.status_code == 303 and "/login" in response.location
     assert (laptop.get("/").status_code, phone.get("/").status_code) == (302, 302)
     assert all(session["revoked"] for session in supabase.fake.sessions.values())
+
+
+def test_a_removed_contact_is_signed_out_at_the_next_request(supabase, supabase_app):
+    """Removing a contact deletes its GoTrue sessions (the trigger of supabase/migrations/
+    20261129003600_company_contacts.sql, pinned in supabase/tests/093_contacts.sql); the browser
+    still holding a valid access token is signed out at its next request, not at the token's
+    expiry, and its refresh token obtains nothing."""
+    colleague = browser(supabase_app, LAPTOP)
+    sign_in(supabase_app, supabase, colleague)
+    refresh_token = stored_session(colleague)["refresh_token"]
+    assert colleague.get("/").status_code == 200
+    for session in supabase.fake.sessions.values():
+        session["revoked"] = True  # what deleting their auth.sessions rows does
+    assert colleague.get("/").status_code == 302
+    assert refresh_is_refused(supabase, refresh_token)
