@@ -86,3 +86,10 @@ insert into public.checkout_sessions (id, invoice_id, client_id, amount, currenc
    17000, 'USD', 'https://checkout.stripe.com/c/pay/cs_test_isolation_a', now() + interval '30 minutes'),
   ('cs_test_isolation_b', 'bbbbbbbb-0000-4000-8001-000000000001', 'bbbbbbbb-0000-4000-8000-000000000001',
    17000, 'USD', 'https://checkout.stripe.com/c/pay/cs_test_isolation_b', now() + interval '30 minutes');
+
+-- Client A's people besides its owner (made with the client), one per role; and one more of B.
+insert into public.contacts (client_id, email, name, role) values
+  ('aaaaaaaa-0000-4000-8000-000000000001', 'a-billing@isolation.test', 'A Billing', 'billing'),
+  ('aaaaaaaa-0000-4000-8000-000000000001', 'a-approver@isolation.test', 'A Approver', 'approver'),
+  ('aaaaaaaa-0000-4000-8000-000000000001', 'a-viewer@isolation.test', 'A Viewer', 'viewer'),
+  ('bbbbbbbb-0000-4000-8000-000000000001', 'b-viewer@isolation.test', 'B Viewer', 'viewer');
