@@ -141,6 +141,25 @@ def test_an_approver_accepts_a_quote_but_cannot_pay(app, company, database_url):
     assert quote_status(database_url, company["quote_id"]) == "accepted"
 
 
+def test_an_approver_accepting_a_quote_with_a_deposit_is_not_sent_to_pay_it(app, company, database_url):
+    """The deposit's pay page is for those who may pay: an approver stays on the quote."""
+    settings = ("update public.settings set quote_acceptance_creates = %s, quote_deposit_percent = %s")
+    with psycopg.connect(database_url, autocommit=True) as conn:
+        conn.execute(settings, ("sent", 30))
+    try:
+        owner = app.test_client()
+        sign_in(app, owner, company["email"])
+        approver, _ = signed_in_colleague(app, owner, company, "approver")
+        page = approver.get(f"/quotes/{company['quote_id']}/accept")
+        accepted = approver.post(f"/quotes/{company['quote_id']}/accept",
+                                 data={"signer_name": "Ann Prover", "csrf_token": csrf_token(page.data)})
+    finally:
+        with psycopg.connect(database_url, autocommit=True) as conn:
+            conn.execute(settings, ("nothing", 0))
+    assert quote_status(database_url, company["quote_id"]) == "accepted"
+    assert accepted.status_code == 303 and accepted.location == f"/quotes/{company['quote_id']}"
+
+
 def test_a_removed_contact_is_signed_out_at_the_next_request(app, company, database_url):
     owner = app.test_client()
     sign_in(app, owner, company["email"])
