@@ -1,12 +1,13 @@
 """Error pages in the portal's layout, or JSON when the client asks for it."""
 
 from flask import g, jsonify, render_template, request
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
 from app.branding import last_known_business
-from app.data import NotFound, Unavailable
+from app.data import NotFound, PermissionDenied, Unavailable
 
 MESSAGES = {
     400: _l("That request could not be understood."),
@@ -46,6 +47,11 @@ def init_app(app) -> None:
     @app.errorhandler(NotFound)
     def not_found(error):
         return render_error(404)
+
+    @app.errorhandler(PermissionDenied)
+    def not_allowed(error):
+        return render_error(403, _("Your role in this account does not allow this. "
+                                   "Ask your account's owner."))
 
     @app.errorhandler(Unavailable)
     def unavailable(error):

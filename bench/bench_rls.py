@@ -408,8 +408,9 @@ SESSION_CLAIMS: dict = {}
 def open_sessions(conn, clients: list[tuple]) -> None:
     for client in clients:
         session_id = conn.execute(
-            "insert into private.sessions (client_id, expires_at, user_agent)"
-            " values (%s, now() + interval '1 day', 'bench_rls') returning id::text",
+            "insert into private.sessions (client_id, contact_id, expires_at, user_agent)"
+            " select k.client_id, k.id, now() + interval '1 day', 'bench_rls' from public.contacts k"
+            " where k.client_id = %s and k.role = 'owner' returning id::text",
             (client.id,)).fetchone()[0]
         SESSION_CLAIMS[client.email] = json.dumps({
             "sub": str(client.id), "email": client.email, "role": "authenticated",

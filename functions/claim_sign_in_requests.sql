@@ -29,13 +29,14 @@ begin
   update private.sign_in_requests r
      set status = 'not_allowed', handled_at = p_now
    where r.status = 'pending' and r.next_attempt_at <= p_now
-     and not exists (select from public.clients c
-                      where lower(c.email) = r.email and c.portal_access and not c.archived);
+     and not exists (select from public.contacts k join public.clients c on c.id = k.client_id
+                      where lower(k.email) = r.email and c.portal_access and not c.archived);
 
   with due as (
-    select r.id, c.email as client_email
+    select r.id, k.email as client_email
       from private.sign_in_requests r
-      join public.clients c on lower(c.email) = r.email and c.portal_access and not c.archived
+      join public.contacts k on lower(k.email) = r.email
+      join public.clients c on c.id = k.client_id and c.portal_access and not c.archived
      where r.status = 'pending' and r.next_attempt_at <= p_now
      order by r.next_attempt_at, r.id
      limit p_limit

@@ -30,15 +30,15 @@ begin
   end if;
   select l.* into link
     from private.login_links l
-    join public.clients c on c.id = l.client_id
+    join public.contacts k on k.id = l.contact_id
    where l.used_at is null and l.voided_at is null and l.expires_at > p_now
      and case when by_link then l.token_hash = p_token_hash
-              else lower(c.email) = lower(btrim(p_email)) end
+              else lower(k.email) = lower(btrim(p_email)) end
    for update of l;
   usable := found;
   if usable and (by_link or link.code_hash = p_code_hash) then
     update private.login_links set used_at = p_now where id = link.id;
-    return private.start_session(link.client_id, p_session_lifetime_seconds, p_user_agent, p_now);
+    return private.start_contact_session(link.contact_id, p_session_lifetime_seconds, p_user_agent, p_now);
   end if;
 
   if by_link then

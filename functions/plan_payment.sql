@@ -4,7 +4,8 @@
  * when the business allows partial payments, another amount at or above its minimum. Split
  * oldest first (by due date) unless the client gives each invoice's amount (p_amounts, in the
  * order of p_invoice_ids). Security invoker: RLS decides which invoices are the client's; one
- * that is not (or is paid, void, a draft) is refused by number or as not found. Changes nothing.
+ * that is not (or is paid, void, a draft) is refused by number or as not found. A person whose
+ * role may not pay (viewer, approver) is refused (42501). Changes nothing.
  */
 create or replace function public.plan_payment(
   p_invoice_ids uuid[],
@@ -29,6 +30,9 @@ begin
   if private.current_client_id() is null then
     raise exception 'No client profile for this sign-in.' using errcode = 'P0002';
   end if;
+  -- Only a role that may pay plans a payment: every pay path (/pay, deposits, combined and
+  -- partial payments) opens its Checkout from this plan.
+  perform private.require_role_for('pay');
   if coalesce(cardinality(p_invoice_ids), 0) not between 1 and 10
      or cardinality(p_invoice_ids) <> (select count(distinct x) from unnest(p_invoice_ids) x) then
     raise exception 'Choose between one and ten different invoices to pay.' using errcode = '22023';

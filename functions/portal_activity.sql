@@ -21,7 +21,8 @@ begin
     'activity', coalesce((
       select jsonb_agg(jsonb_build_object(
                'id', a.id, 'kind', a.kind, 'summary', a.summary, 'subject_type', a.subject_type,
-               'subject_id', a.subject_id, 'details', a.details, 'actor', a.actor, 'at', a.at)
+               'subject_id', a.subject_id, 'details', a.details, 'actor', a.actor, 'at', a.at,
+               'person', a.person)
                order by a.at desc, a.id desc)
         from (select * from public.activity a
                where a.client_id = me and private.shown_in_client_feed(a)

@@ -17,6 +17,7 @@ begin
   if me is null then
     raise exception 'Only signed-in clients can book.' using errcode = '42501';
   end if;
+  perform private.require_role_for('book');
   insert into public.bookings (booking_link_id, client_id, starts_at, note)
   values (p_link_id, me, p_starts_at, p_note)
   returning id into booking_id;

@@ -9,6 +9,9 @@ security definer
 set search_path = ''
 as $$
 begin
+  if private.current_client_id() is not null then
+    perform private.require_role_for('book');
+  end if;
   update public.bookings b
      set status = 'cancelled'
    where b.id = p_booking_id

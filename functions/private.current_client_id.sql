@@ -1,13 +1,14 @@
 /**
  * The signed-in client, or null. A request belongs to client X only when all of this holds:
- * - the verified JWT's email claim equals X's email (ignoring case), X has portal access and
- *   is not archived (never user_metadata: only the claims Auth signed);
+ * - the verified JWT's email claim equals the email of one of X's contacts (ignoring case; an
+ *   email is one contact's only), X has portal access and is not archived (never
+ *   user_metadata: only the claims Auth signed);
  * - the session was made by the portal's own flow: its `amr` shows an email OTP or magic link
  *   (GoTrue's methods "otp" and "magiclink"; Postgres mode issues the same claim), and it is not
  *   anonymous. A GoTrue password sign-up or anonymous sign-in carrying a client's email (anyone
  *   holding the public anon key can make one) is nobody;
- * - the session is live: in the portal's private.sessions (Postgres mode) not revoked nor past
- *   its end, or in auth.sessions (Supabase mode) still present and not past not_after. Signing
+ * - the session is live: in the portal's private.sessions (Postgres mode) that contact's, not
+ *   revoked nor past its end (a removed contact's sessions are gone), or in auth.sessions (Supabase mode) still present and not past not_after. Signing
  *   out therefore takes effect at once, with no extra request.
  *
  * Security definer because it must read clients and sessions past RLS (the policies themselves
@@ -34,14 +35,15 @@ begin
   end if;
   v_session_id := (claims ->> 'session_id')::uuid;
 
-  -- The session must be this client's (Postgres mode) or this Auth user's (Supabase mode).
+  -- The session must be this contact's (Postgres mode) or this Auth user's (Supabase mode).
   return (select c.id
-            from public.clients c
-           where lower(c.email) = lower(claims ->> 'email')
+            from public.contacts k
+            join public.clients c on c.id = k.client_id
+           where lower(k.email) = lower(claims ->> 'email')
              and c.portal_access
              and not c.archived
              and (exists (select from private.sessions s
-                           where s.id = v_session_id and s.client_id = c.id
+                           where s.id = v_session_id and s.contact_id = k.id
                              and s.revoked_at is null and s.expires_at > now())
                   or exists (select from auth.sessions a
                               where a.id = v_session_id and a.user_id::text = claims ->> 'sub'

@@ -27,11 +27,14 @@ begin
   if p_status not in ('accepted', 'rejected') then
     raise exception 'A quote can only be accepted or rejected.' using errcode = '22023';
   end if;
+  if me is not null then
+    perform private.require_role_for('decide');  -- an owner or approver decides
+  end if;
   update public.quotes q
      set status = p_status,
          accepted_by = case when p_status = 'accepted' then p_signer end,
          rejected_by = case when p_status = 'rejected'
-                            then (select c.name from public.clients c where c.id = me) end,
+                            then (private.current_contact()).name end,
          rejection_reason = case when p_status = 'rejected' then p_reason end
    where q.id = p_quote_id
      and q.client_id = me

@@ -33,6 +33,7 @@ begin
   if me is null then
     raise exception 'No client profile for this sign-in.' using errcode = 'P0002';
   end if;
+  perform private.require_role_for('edit_profile');
   if new_phone is not null
      and (new_phone !~ '^\+?[0-9][0-9 ().-]{2,28}[0-9]( ?(x|ext\.?) ?[0-9]{1,6})?$' or length(new_phone) > 40) then
     errors := errors || jsonb_build_object('phone',

@@ -11,8 +11,8 @@ import uuid
 import psycopg
 
 PORTAL_SESSION = """
-insert into private.sessions (client_id, expires_at)
-select c.id, now() + interval '1 hour' from public.clients c where lower(c.email) = lower(%s)
+insert into private.sessions (client_id, contact_id, expires_at)
+select k.client_id, k.id, now() + interval '1 hour' from public.contacts k where lower(k.email) = lower(%s)
 returning id::text
 """
 

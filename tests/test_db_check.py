@@ -123,3 +123,19 @@ def test_identity_that_cannot_read_auth_sessions_fails(server_url, deployed_url)
     assert run.returncode == 1
     assert ("PROBLEM: the owner of private.current_client_id() cannot read auth.sessions:"
             " no client can sign in") in run.stdout.splitlines()
+
+
+def test_sessions_that_cannot_be_ended_fail(server_url, deployed_url):
+    """Supabase grants `postgres` all on Auth's tables; without DELETE on auth.sessions no device
+    could be signed out, and the check says so."""
+    as_superuser = cluster.with_database(server_url, deployed_url.rsplit("/", 1)[1])
+    with psycopg.connect(as_superuser, autocommit=True) as conn:
+        conn.execute("revoke delete on auth.sessions from supa_postgres")
+    try:
+        run = run_check(deployed_url)
+    finally:
+        with psycopg.connect(as_superuser, autocommit=True) as conn:
+            conn.execute("grant delete on auth.sessions to supa_postgres")
+    assert run.returncode == 1
+    assert ("PROBLEM: the owner of private.end_caller_sessions() cannot delete from auth.sessions:"
+            " devices cannot be signed out in Supabase mode") in run.stdout.splitlines()

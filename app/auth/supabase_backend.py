@@ -16,6 +16,7 @@ import logging
 import time
 
 import jwt
+from flask import has_request_context, request
 from flask import session as cookie
 from supabase_auth.errors import AuthApiError, AuthError, AuthRetryableError
 
@@ -41,12 +42,16 @@ class SupabaseAuth:
     def __init__(self, data, config):
         self.data, self.config = data, config
 
-    def _client(self, key: str):
+    def _client(self, key: str, user_agent: str | None = None):
         options = ClientOptions(flow_type="implicit", auto_refresh_token=False, persist_session=False)
+        if user_agent:
+            # GoTrue records the User-Agent of the request that makes or refreshes a session in
+            # auth.sessions: the browser's, not this server's, is what "signed-in devices" shows.
+            options.headers = {**options.headers, "User-Agent": user_agent[:500]}
         return create_client(self.config["SUPABASE_URL"], key, options)
 
-    def _auth(self):
-        return self._client(self.config["SUPABASE_ANON_KEY"]).auth
+    def _auth(self, user_agent: str | None = None):
+        return self._client(self.config["SUPABASE_ANON_KEY"], user_agent).auth
 
     def _admin(self):
         return self._client(self.config["SUPABASE_SERVICE_ROLE_KEY"]).auth.admin
@@ -62,14 +67,15 @@ class SupabaseAuth:
             "email_redirect_to": confirm_url, "should_create_user": False}})
 
     def verify_link(self, token_hash: str, user_agent: str | None) -> dict:
-        return self._verify({"token_hash": token_hash, "type": "email"})
+        return self._verify({"token_hash": token_hash, "type": "email"}, user_agent)
 
     def verify_code(self, email: str, code: str, user_agent: str | None) -> dict:
-        return self._verify({"email": email.strip().lower(), "token": code.strip(), "type": "email"})
+        return self._verify({"email": email.strip().lower(), "token": code.strip(), "type": "email"},
+                            user_agent)
 
-    def _verify(self, params: dict) -> dict:
+    def _verify(self, params: dict, user_agent: str | None) -> dict:
         try:
-            session = self._auth().verify_otp(params).session
+            session = self._auth(user_agent).verify_otp(params).session
         except AuthError as error:
             if is_transient(error):
                 if getattr(error, "status", 0) == 429:
@@ -87,8 +93,10 @@ class SupabaseAuth:
         return stored
 
     def _still_allowed(self, stored: dict) -> bool:
-        return self.data.call_as_service("client_has_portal_access",
-                                         p_email=_unverified_claims(stored)["email"]) is True
+        """Asked with the person's own token: the database's one identity rule decides (access,
+        and a session not ended from another device)."""
+        identity = ClientIdentity(stored["access_token"], _unverified_claims(stored))
+        return self.data.call_as_client(identity, "portal_session_live") is True
 
     # The session check rides along with the page's calls, in one PostgREST request
     # (public.portal_page): see call_checking_session and app/auth/session.py.
@@ -108,7 +116,7 @@ class SupabaseAuth:
         expires_at = _unverified_claims(stored)["exp"]
         if expires_at - REFRESH_MARGIN_SECONDS < now:
             try:
-                session = self._auth().refresh_session(stored["refresh_token"]).session
+                session = self._auth(_browser()).refresh_session(stored["refresh_token"]).session
             except AuthError as error:
                 if not is_transient(error):
                     raise SessionEnded("expired") from error
@@ -161,6 +169,10 @@ class SupabaseAuth:
                 log.warning("sign-out: Supabase did not end the session: %s (%s)", error, error.code)
         except AuthError as error:
             log.warning("sign-out: Supabase unreachable, the session ends at its own expiry: %s", error)
+
+
+def _browser() -> str | None:
+    return request.user_agent.string if has_request_context() else None
 
 
 def _unverified_claims(stored: dict) -> dict:

@@ -10,7 +10,8 @@ repository says? Reads the catalog only, changes nothing. It checks:
   migrations say;
 - every function of functions/ and of the migrations is present, and no other (an orphan, e.g.
   the old overload left when a signature changed) is in `public` or `private`;
-- the owner of private.current_client_id() can read auth.sessions (identity needs it).
+- the owner of private.current_client_id() can read auth.sessions (identity needs it), and
+  the owner of private.end_caller_sessions() can delete from it ("sign out everywhere").
 """
 
 import re
@@ -110,6 +111,7 @@ def check(database_url: str, root: Path = PROJECT_ROOT) -> CheckReport:
         check_table_grants(conn, root, report)
         check_functions(conn, root, report)
         check_identity_reads_sessions(conn, report)
+        check_sessions_can_be_ended(conn, report)
         conn.rollback()
     return report
 
@@ -242,3 +244,19 @@ def check_identity_reads_sessions(conn, report: CheckReport) -> None:
     else:
         report.problems.append(
             "the owner of private.current_client_id() cannot read auth.sessions: no client can sign in")
+
+
+def check_sessions_can_be_ended(conn, report: CheckReport) -> None:
+    """private.end_caller_sessions() deletes a person's auth.sessions rows (Supabase mode), which
+    ends their refresh tokens: without DELETE, signing out a device would fail."""
+    row = conn.execute("""
+        select has_table_privilege(p.proowner, 'auth.sessions', 'DELETE')
+          from pg_proc p where p.oid = to_regprocedure('private.end_caller_sessions(text, uuid, timestamptz)')
+           and to_regclass('auth.sessions') is not null""").fetchone()
+    if row is None:
+        return  # reported above as a missing function, or no auth.sessions
+    if row[0]:
+        report.checked.append("private.end_caller_sessions() can end auth.sessions")
+    else:
+        report.problems.append("the owner of private.end_caller_sessions() cannot delete from"
+                               " auth.sessions: devices cannot be signed out in Supabase mode")

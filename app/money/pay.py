@@ -11,14 +11,15 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 
 from app.auth.session import call_as_client as call
-from app.auth.session import login_required
-from app.data import InvalidInput, NotFound
+from app.auth.session import call_together, login_required
+from app.data import InvalidInput, NotFound, PermissionDenied
 from app.formatting import parse_amount, plain_amount
 from app.money import bp
 from app.payments import gateway
 from app.payments.plan_checkout import open_plan_checkout
 
 BAD_AMOUNT = _l("Amounts are numbers like 150 or 150.00.")
+CANNOT_PAY = _l("Your role in this account cannot pay invoices. Ask your account's owner or billing contact.")
 
 
 def minor_units(text: str, currency: str) -> int | None:
@@ -38,15 +39,28 @@ def minor_units(text: str, currency: str) -> int | None:
 def deposit_payment_url(quote_id) -> str | None:
     """Where a client who has just accepted a quote pays its deposit (the pay page, the amount
     filled in), when the settings ask for one and online payment is on."""
-    invoice = call("portal_quote", p_quote_id=str(quote_id)).get("invoice") or {}
-    if not invoice.get("deposit_due") or not gateway.payments_enabled(current_app.config):
+    if not gateway.payments_enabled(current_app.config):
+        return None
+    try:
+        # An approver accepts quotes but cannot pay: no pay page for them.
+        quote, _allowed = call_together(("portal_quote", {"p_quote_id": str(quote_id)}),
+                                        ("check_role_for", {"p_action": "pay"}))
+    except PermissionDenied:
+        return None
+    invoice = quote.get("invoice") or {}
+    if not invoice.get("deposit_due"):
         return None
     return url_for("money.pay", invoice=invoice["id"],
                    amount=plain_amount(invoice["deposit_due"], invoice["currency"]))
 
 
 def unpaid_invoices() -> list[dict]:
-    return call("portal_invoices", p_status="unpaid", p_page=1, p_page_size=100)["invoices"]
+    """The client's unpaid invoices, in the same request as the role check (PermissionDenied
+    for a viewer or an approver; plan_payment refuses them too)."""
+    listing, _allowed = call_together(
+        ("portal_invoices", {"p_status": "unpaid", "p_page": 1, "p_page_size": 100}),
+        ("check_role_for", {"p_action": "pay"}))
+    return listing["invoices"]
 
 
 def plan_from_form(invoices: list[dict]) -> dict:
@@ -72,7 +86,12 @@ def pay():
     """Choose the invoices and the amount, then off to Stripe Checkout."""
     if not gateway.payments_enabled(current_app.config):
         abort(404)
-    invoices, form, status = unpaid_invoices(), FlaskForm(), 200
+    try:
+        invoices = unpaid_invoices()
+    except PermissionDenied:
+        flash(str(CANNOT_PAY), "error")
+        return redirect(url_for("portal.invoices"), 303)
+    form, status = FlaskForm(), 200
     if request.method == "POST":
         if not form.validate_on_submit():
             abort(400)
@@ -81,6 +100,9 @@ def pay():
         except (InvalidInput, NotFound) as error:
             flash(error.message, "error")
             status = 400
+        except PermissionDenied:
+            flash(str(CANNOT_PAY), "error")
+            status = 403
         except stripe.StripeError:
             current_app.logger.exception("opening a checkout session failed")
             flash(_("Online payment is unavailable right now. Please try again in a few minutes."), "error")

@@ -7,8 +7,8 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 
-from app.auth.session import call_as_client, call_as_service_then_client, login_required
-from app.data import Conflict, NotFound
+from app.auth.session import call_as_client, call_as_service_then_client, call_together, login_required
+from app.data import Conflict, NotFound, PermissionDenied
 from app.errors import render_error
 from app.payments import bp, gateway
 from app.payments.checkout import open_checkout, retrieve_session
@@ -18,7 +18,14 @@ def payable_invoice(invoice_id):
     """The client's invoice, read under RLS (another client's is a 404), if it can be paid."""
     if not gateway.payments_enabled(current_app.config):
         abort(404)
-    invoice = call_as_client("portal_invoice", p_invoice_id=str(invoice_id))
+    try:
+        # One request: another client's invoice is a 404 before the role is asked.
+        invoice, _allowed = call_together(("portal_invoice", {"p_invoice_id": str(invoice_id)}),
+                                          ("check_role_for", {"p_action": "pay"}))
+    except PermissionDenied:
+        flash(_("Your role in this account cannot pay invoices. "
+                "Ask your account's owner or billing contact."), "error")
+        return None, redirect(url_for("portal.invoice", invoice_id=invoice_id), 303)
     if invoice["state"] in ("paid", "void") or invoice["amount_due"] <= 0:
         flash(_("Invoice %(number)s has nothing to pay.", number=invoice["number"]), "info")
         return invoice, redirect(url_for("portal.invoice", invoice_id=invoice_id), 303)

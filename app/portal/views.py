@@ -5,7 +5,7 @@ from flask_babel import lazy_gettext as _l
 
 from app.auth.session import call_as_client as call
 from app.auth.session import call_together, login_required
-from app.data import Conflict, InvalidInput
+from app.data import Conflict, InvalidInput, PermissionDenied
 from app.formatting import state_label
 from app.i18n import language_names, remember_preferences, select_language
 from app.money.pay import deposit_payment_url
@@ -85,6 +85,12 @@ def quote(quote_id):
 def decide(quote_id, form, template, function, **args):
     """The confirm step of accepting or rejecting: the form, then the database decides."""
     document = call("portal_quote", p_quote_id=str(quote_id))
+    try:
+        call("check_role_for", p_action="decide")
+    except PermissionDenied:
+        flash(_("Your role in this account cannot accept or reject quotes. Ask your account's owner or "
+                "approver."), "error")
+        return redirect(url_for("portal.quote", quote_id=quote_id), 303)
     if document["state"] != "pending":
         flash(_("Quote %(number)s is %(state)s and can no longer be changed.", number=document["number"],
                 state=state_label(document["state"]).lower()), "error")
@@ -132,6 +138,9 @@ def profile():
         try:
             call("update_contact", **{f"p_{name}": (form[name].data or "").strip() for name in (
                 "phone", "address_line1", "address_line2", "city", "region", "postal_code", "country")})
+        except PermissionDenied:
+            flash(_("Only your account's owner can change its contact details."), "error")
+            return redirect(url_for("portal.profile"), 303)
         except InvalidInput as error:
             for field, message in (error.details or {"phone": error.message}).items():
                 form[field].errors = [*form[field].errors, message] if field in form else [message]

@@ -1,6 +1,6 @@
 /**
- * clients: a client reads its own row and changes only its phone and address (column grants),
- * never its name, email, portal access or archived flag.
+ * clients: a client's contacts read its row; its owner changes only its phone and address
+ * (column grants), never its name, email, portal access or archived flag.
  */
 revoke all on public.clients from anon, authenticated;
 grant select on public.clients to authenticated;
@@ -18,5 +18,6 @@ drop policy if exists "Clients can update their own contact details" on public.c
 create policy "Clients can update their own contact details"
   on public.clients for update
   to authenticated
-  using (id = (select private.current_client_id()))
+  using (id = (select private.current_client_id())
+         and (select private.role_may((private.current_contact()).role, 'edit_profile')))
   with check (id = (select private.current_client_id()));

@@ -25,16 +25,16 @@ create or replace function tests.act_as(p_role text, p_claims jsonb) returns voi
 language sql as $$
   select set_config('role', p_role, true), set_config('request.jwt.claims', coalesce(p_claims::text, ''), true)
 $$;
-/** A live portal session for the client with this email, as signing in through the portal's
+/** A live portal session for the contact with this email, as signing in through the portal's
     magic link opens one (none for an unknown address); its id, derived from the email. Security
     definer: it writes private.sessions whatever role the test is acting as. */
 create or replace function tests.open_session(p_email text) returns uuid
 language sql security definer set search_path = '' as $$
-  insert into private.sessions (id, client_id, expires_at)
-  select md5(lower(p_email))::uuid, c.id, now() + interval '1 hour'
-    from public.clients c where lower(c.email) = lower(p_email)
-  on conflict (id) do update set client_id = excluded.client_id, revoked_at = null,
-                                 expires_at = excluded.expires_at;
+  insert into private.sessions (id, client_id, contact_id, expires_at)
+  select md5(lower(p_email))::uuid, k.client_id, k.id, now() + interval '1 hour'
+    from public.contacts k where lower(k.email) = lower(p_email)
+  on conflict (id) do update set client_id = excluded.client_id, contact_id = excluded.contact_id,
+                                 revoked_at = null, expires_at = excluded.expires_at;
   select md5(lower(p_email))::uuid
 $$;
 /** A signed-in client: the claims the portal's magic-link flow gives (a verified email, amr

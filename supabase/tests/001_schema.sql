@@ -226,7 +226,11 @@ select is_empty($$ select p.oid::regprocedure from pg_proc p
                                             -- the caller's own session, its own counters
                                             'touch_current_session', 'my_document_counts',
                                             -- writes only the caller's own preferences row
-                                            'save_preferences_of_current_person') $$,
+                                            'save_preferences_of_current_person',
+                                            -- the caller's own devices
+                                            'caller_sessions', 'end_caller_sessions',
+                                            -- the caller's own contact; the owner's people
+                                            'current_contact', 'manage_contact') $$,
   'Clients can execute only the reviewed security definer helpers (each checks who is asking)');
 select ok(not has_function_privilege('authenticated',
             'private.record_activity(uuid, public.activity_kind, text, uuid, text, jsonb)', 'EXECUTE'),

@@ -35,7 +35,7 @@ select throws_ok($$ select client_has_portal_access('b@pgtap.test') $$, '42501',
   'A client cannot probe which addresses have portal access');
 select throws_ok($$ select id from private.sessions $$, '42501', null, 'A client cannot read sessions');
 select throws_ok($$ select id from private.login_links $$, '42501', null, 'A client cannot read sign-in links');
-select throws_ok($$ select private.start_session('aaaaaaaa-0000-4000-8000-000000000000', 28800, null, now()) $$,
+select throws_ok($$ select private.start_contact_session('aaaaaaaa-0000-4000-8000-000000000000', 28800, null, now()) $$,
   '42501', null, 'A client cannot open a session for itself');
 
 -- ============================================================================================

@@ -102,6 +102,8 @@ class FakeSupabase:
             return 200, {"id": args["p_id"], "status": "pending" if args.get("p_error") else "sent"}
         if function == "client_has_portal_access":
             return 200, self.allowed
+        if function in ("portal_session_live", "portal_sessions", "end_portal_sessions"):
+            return self.caller_rpc(function, args, headers or {})
         if function == "business_profile":
             return 200, self.business
         if function == "portal_dashboard":
@@ -128,6 +130,34 @@ class FakeSupabase:
                 return status, result
             results.append(result)
         return 200, {"status": "active", "results": results, "profile_version": self.business["updated_at"]}
+
+    def caller_rpc(self, function, args, headers):
+        """The functions that read the caller's own GoTrue sessions (functions/portal_session_live,
+        portal_sessions, end_portal_sessions), answered from this double's sessions as the SQL
+        answers from auth.sessions: a token whose session was ended is nobody."""
+        token = headers.get("authorization", "").removeprefix("Bearer ")
+        claims = jwt.decode(token, JWT_SECRET, algorithms=["HS256"], audience="authenticated")
+        current = claims["session_id"]
+        live = {sid: s for sid, s in self.sessions.items()
+                if s["email"] == claims["email"] and not s["revoked"]}
+        if function == "portal_session_live":
+            return 200, self.allowed and current in live
+        if current not in live or not self.allowed:
+            return 403, {"code": "42501", "message": "Sign in to see your sessions.", "details": None,
+                         "hint": None}
+        if function == "portal_sessions":
+            return 200, [{"id": sid, "user_agent": s["user_agent"], "created_at": s["created_at"],
+                          "last_active_at": s["last_active_at"], "current": sid == current}
+                         for sid, s in live.items()]
+        scope, chosen = args["p_scope"], args.get("p_session_id")
+        ended = [sid for sid in live if scope == "all" or (scope == "others" and sid != current)
+                 or (scope == "one" and sid == chosen)]
+        if scope == "one" and not ended:
+            return 404, {"code": "P0002", "message": "That session has already ended.", "details": None,
+                         "hint": None}
+        for sid in ended:
+            self.sessions[sid]["revoked"] = True  # the row deleted: its refresh tokens die with it
+        return 200, {"ended": len(ended), "signed_out": current in ended}
 
     # --- GoTrue -----------------------------------------------------------------------------
 
@@ -164,8 +194,10 @@ class FakeSupabase:
         if email is None or token_hash in self.used_hashes:
             return self.error(headers, 403, "otp_expired")
         self.used_hashes.add(token_hash)
-        session_id = str(uuid.uuid4())
-        self.sessions[session_id] = {"email": email, "revoked": False}
+        session_id, now = str(uuid.uuid4()), datetime.now(UTC).isoformat()
+        # GoTrue records the User-Agent of the request that made the session.
+        self.sessions[session_id] = {"email": email, "revoked": False, "created_at": now,
+                                     "last_active_at": now, "user_agent": headers.get("user-agent")}
         return 200, self.session(session_id)
 
     def token(self, body, headers, query):
@@ -176,6 +208,8 @@ class FakeSupabase:
         if held["used"]:
             return self.error(headers, 400, "refresh_token_already_used")
         held["used"] = True  # rotation: each refresh token works once
+        self.sessions[held["session_id"]].update(last_active_at=datetime.now(UTC).isoformat(),
+                                                 user_agent=headers.get("user-agent"))
         return 200, self.session(held["session_id"])
 
     def logout(self, body, headers, query):

@@ -13,26 +13,10 @@ import time_machine
 from app import create_app
 from app.auth.link_requests import deliver_sign_in_links
 from app.config import PROJECT_ROOT
-from tests.auth.supabase_double import SERVICE_KEY, FakeSupabase
-from tests.doubles.http import HttpDouble
+from tests.auth.supabase_double import SERVICE_KEY
 from tests.signin import csrf_token
 
 EMAIL = "ada@example.test"
-
-
-@pytest.fixture
-def supabase():
-    fake = FakeSupabase()
-    with HttpDouble(fake.answer) as double:
-        double.fake = fake
-        yield double
-
-
-@pytest.fixture
-def supabase_app(supabase, tmp_path):
-    return create_app({"TESTING": True, "SUPABASE_URL": supabase.url, "SUPABASE_ANON_KEY": "anon-key",
-                       "SUPABASE_SERVICE_ROLE_KEY": SERVICE_KEY, "SECRET_KEY": "s" * 32,
-                       "PORTAL_BASE_URL": "http://localhost", "MAILBOX_DIR": str(tmp_path)})
 
 
 def requests_to(supabase, route):

@@ -93,3 +93,10 @@ insert into public.account_preferences (email, client_id, language, time_zone, i
   ('b@isolation.test', 'bbbbbbbb-0000-4000-8000-000000000001', 'de', 'Europe/Berlin', false),
   ('c@isolation.test', 'cccccccc-0000-4000-8000-000000000001', 'es', null, true),
   ('d@isolation.test', 'dddddddd-0000-4000-8000-000000000001', 'en', null, true);
+
+-- Client A's people besides its owner (made with the client), one per role; and one more of B.
+insert into public.contacts (client_id, email, name, role) values
+  ('aaaaaaaa-0000-4000-8000-000000000001', 'a-billing@isolation.test', 'A Billing', 'billing'),
+  ('aaaaaaaa-0000-4000-8000-000000000001', 'a-approver@isolation.test', 'A Approver', 'approver'),
+  ('aaaaaaaa-0000-4000-8000-000000000001', 'a-viewer@isolation.test', 'A Viewer', 'viewer'),
+  ('bbbbbbbb-0000-4000-8000-000000000001', 'b-viewer@isolation.test', 'B Viewer', 'viewer');

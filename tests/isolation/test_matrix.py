@@ -1,4 +1,5 @@
-"""The isolation matrix: client A can read, insert, update or delete nothing of client B's.
+"""The isolation matrix: client A can read, insert, update or delete nothing of client B's; and
+within client A, each contact's role decides what it may change (contacts x roles x actions).
 
 Tables and client-callable functions are discovered from the catalog, so a table or function
 added later is covered without touching this file; a table without RLS fails here.
@@ -28,6 +29,18 @@ CLIENT_UPDATABLE_COLUMNS = {
     "clients": {"phone", "address_line1", "address_line2", "city", "region", "postal_code", "country"},
 }
 FIXTURE = Path(__file__).with_name("fixture.sql")
+# Client A's people besides its owner (fixture.sql), by role.
+ROLE_EMAILS = {"owner": "A@Isolation.test", "billing": "a-billing@isolation.test",
+               "approver": "a-approver@isolation.test", "viewer": "a-viewer@isolation.test"}
+# What each role may do (the product's rule; private.role_may is the database's copy).
+ROLE_ACTIONS = {"owner": {"pay", "decide", "book", "edit_profile", "manage_contacts"},
+                "billing": {"pay", "book"}, "approver": {"decide", "book"}, "viewer": set()}
+ACTIONS = ["pay", "decide", "book", "edit_profile", "manage_contacts"]
+# Tables whose rows of A only the roles holding the action may change, through any function.
+TABLES_OF_ACTION = {"decide": {"quotes"}, "edit_profile": {"clients"}, "manage_contacts": {"contacts"},
+                    "book": {"bookings"}}
+# Calls that only note that a document was read (for the business): any reader makes them.
+READ_RECEIPTS = {"record_document_view"}
 
 
 @pytest.fixture(scope="module")
@@ -59,6 +72,7 @@ def make_claims(conn):
         "signed_out": portal_claims(conn, a),
         "supabase_signed_out": supabase_session_claims(conn, a),
         "no_amr": {key: value for key, value in portal_claims(conn, a).items() if key != "amr"},
+        **{f"a_{role}": portal_claims(conn, email) for role, email in ROLE_EMAILS.items() if role != "owner"},
     }
     conn.execute("update private.sessions set revoked_at = now() where id = %s",
                  (claims["signed_out"]["session_id"],))
@@ -353,7 +367,7 @@ def uuid_id(conn, table):
 
 def argument_sets(arg_types, b_ids):
     """Arguments aimed at B: each of B's ids for uuid parameters, plausible values elsewhere."""
-    texts = ["all", "b@isolation.test", "ISO-B-1", "Mallory"]
+    texts = ["all", "b@isolation.test", "ISO-B-1", "Mallory", "viewer"]
     samples = {"uuid": b_ids, "text": texts, "integer": [1], "date": ["2030-01-01"],
                "timestamp with time zone": ["2030-01-01T10:00:00Z"], "boolean": [True]}
     rounds = max(len(samples.get(t, [None])) for t in arg_types) if arg_types else 1
@@ -367,3 +381,68 @@ def test_anonymous_can_call_no_function(conn):
         " where p.pronamespace in ('public'::regnamespace, 'private'::regnamespace)"
         "   and has_function_privilege('anon', p.oid, 'EXECUTE')")]
     assert callable_by_anon == []
+
+
+def role_claims(role):
+    return CLAIMS["a"] if role == "owner" else CLAIMS[f"a_{role}"]
+
+
+@pytest.mark.parametrize("role", list(ROLE_ACTIONS))
+def test_each_role_may_do_exactly_its_actions(conn, role):
+    """check_role_for, which the payment pages ask before Stripe, and every role check of the
+    database answer alike: a viewer cannot pay or decide, an approver cannot pay."""
+    allowed = set()
+    for action in ACTIONS:
+        kind, code, _ = attempt(conn, "select public.check_role_for(%s)", (action,), claims=role_claims(role))
+        assert kind == "rows" or code == "42501", (role, action, code)
+        if kind == "rows":
+            allowed.add(action)
+    assert allowed == ROLE_ACTIONS[role]
+
+
+def changes_by_function(conn, catalog, functions, claims):
+    """Calls every function aimed at A's own rows as `claims`; which of A's tables each call
+    changed (seen inside the call's savepoint, before it is rolled back)."""
+    ids = {r[0] for t, o in catalog["owner_sql"].items() if o and uuid_id(conn, t)
+           for r in conn.execute(sql.SQL("select t.id::text from public.{} t where {} = %s").format(
+               sql.Identifier(t), sql.SQL(o)), (A,))}
+    before = snapshot_of(conn, catalog, A)
+    changed = {}
+    for signature, name, arg_names, arg_types in functions:
+        if name in READ_RECEIPTS:
+            continue
+        for values in argument_sets(arg_types, sorted(ids)):
+            call = sql.SQL("select {}({})::text").format(
+                sql.Identifier("public", name),
+                sql.SQL(", ").join(sql.SQL("{} => %s").format(sql.Identifier(a)) for a in arg_names))
+            conn.execute("savepoint role_call")
+            try:
+                as_role(conn, "authenticated", claims)
+                try:
+                    conn.execute("savepoint inner_call")
+                    conn.execute(call, values)
+                except psycopg.Error:
+                    conn.execute("rollback to savepoint inner_call")
+                conn.execute("select set_config('role', 'none', true)")
+                after = snapshot_of(conn, catalog, A)
+                tables = {t for t in after if after[t] != before[t]}
+                if tables:
+                    changed.setdefault(signature, set()).update(tables)
+            finally:
+                conn.execute("rollback to savepoint role_call")
+    return changed
+
+
+@pytest.mark.parametrize("role", list(ROLE_ACTIONS))
+def test_each_role_changes_only_what_its_actions_allow(conn, catalog, role):
+    """Every client function, called by A's contact of this role at A's own rows: a viewer
+    changes nothing; no role changes the tables of an action it lacks."""
+    changed = changes_by_function(conn, catalog, client_callable_functions(conn), role_claims(role))
+    if role == "viewer":
+        assert changed == {}
+    forbidden = set().union(*(TABLES_OF_ACTION.get(a, set()) for a in ACTIONS if a not in ROLE_ACTIONS[role]))
+    trespass = {f: t & forbidden for f, t in changed.items() if t & forbidden}
+    assert trespass == {}, f"{role} changed what its role does not allow: {trespass}"
+    # The matrix proves something only if a role that may decide does decide A's quotes.
+    if "decide" in ROLE_ACTIONS[role]:
+        assert any("quotes" in tables for tables in changed.values()), "no quote decision was reached"

@@ -57,6 +57,7 @@ begin
   if me is null then
     raise exception 'Only signed-in clients can book.' using errcode = '42501';
   end if;
+  perform private.require_role_for('book');
   insert into public.bookings (booking_link_id, client_id, starts_at, note)
   values (p_link_id, me, p_starts_at, p_note)
   returning id into booking_id;
@@ -243,6 +244,52 @@ $$;
 revoke all on function private.business_today() from public, anon, authenticated, service_role;
 grant execute on function private.business_today() to authenticated, service_role;
 
+-- functions/private.caller_sessions.sql -------------------------------------------------------
+
+/**
+ * The signed-in person's own live sessions (theirs, not their colleagues'), in whichever mode signed them in: the portal's
+ * private.sessions (Postgres mode; those idle for p_idle_seconds are over even before the
+ * next request marks them) and Supabase Auth's auth.sessions of the token's user (Supabase
+ * mode; GoTrue updates `updated_at` when it refreshes a token, so "last active" is at most an
+ * access token's lifetime old). `current` marks the session of this very request.
+ *
+ * Security definer: clients read neither table. It returns only rows of the caller, whose
+ * identity private.current_client_id() has just checked.
+ */
+create or replace function private.caller_sessions(p_idle_seconds integer, p_now timestamptz default now())
+returns jsonb
+language plpgsql
+stable
+security definer
+set search_path = ''
+as $$
+declare
+  v_contact_id uuid := (private.current_contact()).id;
+  claims jsonb := auth.jwt();
+begin
+  if v_contact_id is null then
+    raise exception 'Sign in to see your sessions.' using errcode = '42501';
+  end if;
+  return coalesce((
+    select jsonb_agg(to_jsonb(s) order by s.current desc, s.last_active_at desc)
+      from (select p.id, p.user_agent, p.created_at, p.last_seen_at as last_active_at,
+                   p.id::text = claims ->> 'session_id' as current
+              from private.sessions p
+             where p.contact_id = v_contact_id and p.revoked_at is null and p.expires_at > p_now
+               and p.last_seen_at + make_interval(secs => p_idle_seconds) > p_now
+            union all
+            select a.id, a.user_agent, a.created_at,
+                   greatest(a.created_at, a.updated_at, a.refreshed_at at time zone 'UTC'),
+                   a.id::text = claims ->> 'session_id'
+              from auth.sessions a
+             where a.user_id::text = claims ->> 'sub'
+               and (a.not_after is null or a.not_after > p_now)) s), '[]'::jsonb);
+end
+$$;
+
+revoke all on function private.caller_sessions(integer, timestamptz) from public, anon, authenticated, service_role;
+grant execute on function private.caller_sessions(integer, timestamptz) to authenticated;
+
 -- functions/private.cancel_for_current_client.sql ---------------------------------------------
 
 /**
@@ -256,6 +303,9 @@ security definer
 set search_path = ''
 as $$
 begin
+  if private.current_client_id() is not null then
+    perform private.require_role_for('book');
+  end if;
   update public.bookings b
      set status = 'cancelled'
    where b.id = p_booking_id
@@ -402,14 +452,15 @@ grant execute on function private.claim_pdf_renders(integer) to service_role;
 
 /**
  * The signed-in client, or null. A request belongs to client X only when all of this holds:
- * - the verified JWT's email claim equals X's email (ignoring case), X has portal access and
- *   is not archived (never user_metadata: only the claims Auth signed);
+ * - the verified JWT's email claim equals the email of one of X's contacts (ignoring case; an
+ *   email is one contact's only), X has portal access and is not archived (never
+ *   user_metadata: only the claims Auth signed);
  * - the session was made by the portal's own flow: its `amr` shows an email OTP or magic link
  *   (GoTrue's methods "otp" and "magiclink"; Postgres mode issues the same claim), and it is not
  *   anonymous. A GoTrue password sign-up or anonymous sign-in carrying a client's email (anyone
  *   holding the public anon key can make one) is nobody;
- * - the session is live: in the portal's private.sessions (Postgres mode) not revoked nor past
- *   its end, or in auth.sessions (Supabase mode) still present and not past not_after. Signing
+ * - the session is live: in the portal's private.sessions (Postgres mode) that contact's, not
+ *   revoked nor past its end (a removed contact's sessions are gone), or in auth.sessions (Supabase mode) still present and not past not_after. Signing
  *   out therefore takes effect at once, with no extra request.
  *
  * Security definer because it must read clients and sessions past RLS (the policies themselves
@@ -436,14 +487,15 @@ begin
   end if;
   v_session_id := (claims ->> 'session_id')::uuid;
 
-  -- The session must be this client's (Postgres mode) or this Auth user's (Supabase mode).
+  -- The session must be this contact's (Postgres mode) or this Auth user's (Supabase mode).
   return (select c.id
-            from public.clients c
-           where lower(c.email) = lower(claims ->> 'email')
+            from public.contacts k
+            join public.clients c on c.id = k.client_id
+           where lower(k.email) = lower(claims ->> 'email')
              and c.portal_access
              and not c.archived
              and (exists (select from private.sessions s
-                           where s.id = v_session_id and s.client_id = c.id
+                           where s.id = v_session_id and s.contact_id = k.id
                              and s.revoked_at is null and s.expires_at > now())
                   or exists (select from auth.sessions a
                               where a.id = v_session_id and a.user_id::text = claims ->> 'sub'
@@ -453,6 +505,32 @@ $$;
 
 revoke all on function private.current_client_id() from public, anon, authenticated, service_role;
 grant execute on function private.current_client_id() to authenticated, service_role;
+
+-- functions/private.current_contact.sql -------------------------------------------------------
+
+/**
+ * The signed-in person: the contact whose email the verified JWT carries, of the client
+ * private.current_client_id() accepts (so every identity rule applies), or null.
+ *
+ * Security definer: the role checks of functions and policies read contacts past RLS.
+ */
+create or replace function private.current_contact() returns public.contacts
+language plpgsql
+stable
+security definer
+set search_path = ''
+as $$
+declare
+  contact public.contacts;
+begin
+  select k.* into contact from public.contacts k
+   where lower(k.email) = lower(auth.jwt() ->> 'email') and k.client_id = private.current_client_id();
+  return contact;
+end
+$$;
+
+revoke all on function private.current_contact() from public, anon, authenticated, service_role;
+grant execute on function private.current_contact() to authenticated, service_role;
 
 -- functions/private.decide_quote.sql ----------------------------------------------------------
 
@@ -485,11 +563,14 @@ begin
   if p_status not in ('accepted', 'rejected') then
     raise exception 'A quote can only be accepted or rejected.' using errcode = '22023';
   end if;
+  if me is not null then
+    perform private.require_role_for('decide');  -- an owner or approver decides
+  end if;
   update public.quotes q
      set status = p_status,
          accepted_by = case when p_status = 'accepted' then p_signer end,
          rejected_by = case when p_status = 'rejected'
-                            then (select c.name from public.clients c where c.id = me) end,
+                            then (private.current_contact()).name end,
          rejection_reason = case when p_status = 'rejected' then p_reason end
    where q.id = p_quote_id
      and q.client_id = me
@@ -616,6 +697,66 @@ $$;
 revoke all on function private.email_document(text, uuid) from public, anon, authenticated, service_role;
 grant execute on function private.email_document(text, uuid) to service_role;
 
+-- functions/private.end_caller_sessions.sql ---------------------------------------------------
+
+/**
+ * Ends sessions of the caller: one of them (p_scope 'one', p_session_id), all but the current
+ * one ('others') or all ('all', "sign out everywhere"). Postgres mode revokes rows of
+ * private.sessions; Supabase mode deletes rows of auth.sessions, which GoTrue's foreign key
+ * cascades to the session's refresh tokens, so that none of them obtains a token again, and
+ * which private.current_client_id() stops accepting at once. Another person's session reads as
+ * missing. Returns how many ended and whether the current one was among them.
+ *
+ * Security definer: clients write neither table; only the caller's own rows are touched.
+ */
+create or replace function private.end_caller_sessions(
+  p_scope text,
+  p_session_id uuid default null,
+  p_now timestamptz default now()
+) returns jsonb
+language plpgsql
+volatile
+security definer
+set search_path = ''
+as $$
+declare
+  v_contact_id uuid := (private.current_contact()).id;
+  claims jsonb := auth.jwt();
+  v_current uuid;
+  v_ended uuid[];
+begin
+  if v_contact_id is null then
+    raise exception 'Sign in to end your sessions.' using errcode = '42501';
+  end if;
+  if p_scope is null or p_scope not in ('one', 'others', 'all') or (p_scope = 'one') <> (p_session_id is not null) then
+    raise exception 'Choose one session (with its id), the others or all.' using errcode = '22023';
+  end if;
+  v_current := (claims ->> 'session_id')::uuid;  -- a uuid: current_client_id checked it
+
+  with portal as (
+    update private.sessions p set revoked_at = p_now
+     where p.contact_id = v_contact_id and p.revoked_at is null
+       and case p_scope when 'one' then p.id = p_session_id
+                        when 'others' then p.id <> v_current else true end
+    returning p.id),
+  supabase as (
+    delete from auth.sessions a
+     where a.user_id::text = claims ->> 'sub'
+       and case p_scope when 'one' then a.id = p_session_id
+                        when 'others' then a.id <> v_current else true end
+    returning a.id)
+  select array(select id from portal union all select id from supabase) into v_ended;
+
+  if p_scope = 'one' and cardinality(v_ended) = 0 then
+    raise exception 'That session has already ended.' using errcode = 'P0002';
+  end if;
+  return jsonb_build_object('ended', cardinality(v_ended), 'signed_out', v_current = any (v_ended));
+end
+$$;
+
+revoke all on function private.end_caller_sessions(text, uuid, timestamptz) from public, anon, authenticated, service_role;
+grant execute on function private.end_caller_sessions(text, uuid, timestamptz) to authenticated;
+
 -- functions/private.invoice_summary.sql -------------------------------------------------------
 
 /**
@@ -740,6 +881,94 @@ as $$
 $$;
 
 revoke all on function private.local_time_label(timestamptz, text) from public, anon, authenticated, service_role;
+
+-- functions/private.manage_contact.sql --------------------------------------------------------
+
+/**
+ * The owner's changes to the people of their client: invite one ('invite': p_email, p_name,
+ * p_role), change a role ('role': p_contact_id, p_role) or remove one ('remove': p_contact_id).
+ * The client keeps at least one owner, and nobody removes themselves or changes their own role
+ * (so an owner cannot lock the company out). An email belongs to one contact across all
+ * clients. Each change goes into the activity feed, naming the person who made it.
+ *
+ * Security definer: clients write no table; private.require_role_for('manage_contacts') checks
+ * the caller is an owner, and every row touched is the caller's client's.
+ */
+create or replace function private.manage_contact(
+  p_action text,
+  p_contact_id uuid default null,
+  p_email text default null,
+  p_name text default null,
+  p_role text default null
+) returns jsonb
+language plpgsql
+volatile
+security definer
+set search_path = ''
+as $$
+declare
+  me public.contacts := private.current_contact();
+  target public.contacts;
+  v_email text := btrim(coalesce(p_email, ''));
+  v_name text := btrim(coalesce(p_name, ''));
+begin
+  perform private.require_role_for('manage_contacts');
+  if p_action not in ('invite', 'role', 'remove') then
+    raise exception 'Invite, change a role or remove.' using errcode = '22023';
+  end if;
+  if p_action in ('invite', 'role') and (p_role is null or p_role not in ('owner', 'billing', 'approver', 'viewer')) then
+    raise exception 'Choose a role: owner, billing, approver or viewer.' using errcode = '22023',
+      detail = jsonb_build_object('role', 'Choose a role: owner, billing, approver or viewer.')::text;
+  end if;
+
+  if p_action = 'invite' then
+    if v_email !~ '^[^@\s<>]+@[^@\s<>]+\.[^@\s<>]+$' or length(v_email) > 254 then
+      raise exception 'Enter an email address like name@example.com.' using errcode = '22023',
+        detail = jsonb_build_object('email', 'Enter an email address like name@example.com.')::text;
+    end if;
+    if length(v_name) not between 1 and 200 or v_name ~ '[<>\x01-\x1f]' then
+      raise exception 'Enter the person''s name (at most 200 characters, no < or >).' using errcode = '22023',
+        detail = jsonb_build_object('name', 'Enter the person''s name (at most 200 characters, no < or >).')::text;
+    end if;
+    if exists (select from public.contacts k where lower(k.email) = lower(v_email)) then
+      raise exception 'That address already belongs to a person of a client account.' using errcode = '23505',
+        detail = jsonb_build_object('email', 'That address already belongs to a person of a client account.')::text;
+    end if;
+    insert into public.contacts (client_id, email, name, role, invited_by)
+    values (me.client_id, lower(v_email), v_name, p_role, me.id)
+    returning * into target;
+    perform private.record_activity(me.client_id, 'contact_added', 'client', me.client_id,
+      target.name || ' was invited as ' || target.role,
+      jsonb_build_object('contact_id', target.id, 'email', target.email, 'role', target.role));
+    return jsonb_build_object('id', target.id, 'email', target.email, 'name', target.name, 'role', target.role);
+  end if;
+
+  select k.* into target from public.contacts k where k.id = p_contact_id and k.client_id = me.client_id
+     for update;
+  if not found then
+    raise exception 'That person is not part of your account.' using errcode = 'P0002';
+  end if;
+  if target.id = me.id then
+    raise exception 'You cannot change or remove yourself; another owner can.' using errcode = '55000';
+  end if;
+  if p_action = 'role' then
+    update public.contacts k set role = p_role where k.id = target.id;
+    perform private.record_activity(me.client_id, 'contact_role_changed', 'client', me.client_id,
+      target.name || '''s role changed from ' || target.role || ' to ' || p_role,
+      jsonb_build_object('contact_id', target.id, 'from', target.role, 'to', p_role));
+  else
+    -- Their sessions and links go with the row (foreign keys, and a trigger for Supabase Auth's).
+    delete from public.contacts k where k.id = target.id;
+    perform private.record_activity(me.client_id, 'contact_removed', 'client', me.client_id,
+      target.name || ' was removed', jsonb_build_object('email', target.email, 'role', target.role));
+  end if;
+  return jsonb_build_object('id', target.id, 'email', target.email, 'name', target.name,
+                            'role', case when p_action = 'role' then p_role end);
+end
+$$;
+
+revoke all on function private.manage_contact(text, uuid, text, text, text) from public, anon, authenticated, service_role;
+grant execute on function private.manage_contact(text, uuid, text, text, text) to authenticated;
 
 -- functions/private.my_document_counts.sql ----------------------------------------------------
 
@@ -1348,6 +1577,64 @@ $$;
 revoke all on function private.record_refund(jsonb) from public, anon, authenticated, service_role;
 grant execute on function private.record_refund(jsonb) to service_role;
 
+-- functions/private.require_role_for.sql ------------------------------------------------------
+
+/**
+ * Refuses (42501, with a message a person understands) when the signed-in contact's role does
+ * not allow the action (private.role_may); nobody signed in is refused too.
+ */
+create or replace function private.require_role_for(p_action text) returns void
+language plpgsql
+stable
+set search_path = ''
+as $$
+declare
+  v_role text := (private.current_contact()).role;
+begin
+  if v_role is null then
+    raise exception 'Sign in first.' using errcode = '42501';
+  end if;
+  if not private.role_may(v_role, p_action) then
+    raise exception '%', case p_action
+        when 'pay' then 'Your role (' || v_role || ') cannot pay invoices. Ask your account''s owner or billing contact.'
+        when 'decide' then 'Your role (' || v_role || ') cannot accept or reject quotes. Ask your account''s owner or approver.'
+        when 'book' then 'Your role (' || v_role || ') cannot book or cancel appointments.'
+        when 'edit_profile' then 'Only your account''s owner can change its contact details.'
+        when 'manage_contacts' then 'Only your account''s owner can manage its people.'
+        else 'Your role does not allow this.' end
+      using errcode = '42501';
+  end if;
+end
+$$;
+
+revoke all on function private.require_role_for(text) from public, anon, authenticated, service_role;
+grant execute on function private.require_role_for(text) to authenticated, service_role;
+
+-- functions/private.role_may.sql --------------------------------------------------------------
+
+/**
+ * The one place that says what each role may do. Actions: 'pay' (invoices, payments,
+ * receipts, statements), 'decide' (accept or reject quotes), 'book' (appointments),
+ * 'edit_profile' (the client's contact details), 'manage_contacts'. Every role reads.
+ */
+create or replace function private.role_may(p_role text, p_action text) returns boolean
+language sql
+immutable
+set search_path = ''
+as $$
+  select case p_action
+    when 'pay' then p_role in ('owner', 'billing')
+    when 'decide' then p_role in ('owner', 'approver')
+    when 'book' then p_role in ('owner', 'billing', 'approver')
+    when 'edit_profile' then p_role = 'owner'
+    when 'manage_contacts' then p_role = 'owner'
+    else false
+  end
+$$;
+
+revoke all on function private.role_may(text, text) from public, anon, authenticated, service_role;
+grant execute on function private.role_may(text, text) to authenticated, service_role;
+
 -- functions/private.save_preferences_of_current_person.sql ------------------------------------
 
 /**
@@ -1504,15 +1791,16 @@ $$;
 revoke all on function private.sign_in_limit(text, inet, timestamptz) from public, anon, authenticated;
 grant execute on function private.sign_in_limit(text, inet, timestamptz) to service_role;
 
--- functions/private.start_session.sql ---------------------------------------------------------
+-- functions/private.start_contact_session.sql -------------------------------------------------
 
 /**
- * Opens a server-side session for a client whose sign-in link (or code) was just used, once
+ * Opens a server-side session for the contact whose sign-in link (or code) was just used, once
  * more checking the client may sign in: access could have been switched off since the link was
- * sent. Returns what the caller puts in the session JWT.
+ * sent. Returns what the caller puts in the session JWT: the contact's own email, which
+ * identity maps back to the contact.
  */
-create or replace function private.start_session(
-  p_client_id uuid,
+create or replace function private.start_contact_session(
+  p_contact_id uuid,
   p_lifetime_seconds integer,
   p_user_agent text,
   p_now timestamptz
@@ -1521,26 +1809,27 @@ language plpgsql
 set search_path = ''
 as $$
 declare
-  client public.clients;
+  contact public.contacts;
   session private.sessions;
 begin
-  select c.* into client from public.clients c
-   where c.id = p_client_id and c.portal_access and not c.archived;
+  select k.* into contact from public.contacts k join public.clients c on c.id = k.client_id
+   where k.id = p_contact_id and c.portal_access and not c.archived;
   if not found then
     return jsonb_build_object('status', 'not_allowed');
   end if;
-  insert into private.sessions (client_id, created_at, last_seen_at, expires_at, user_agent)
-  values (client.id, p_now, p_now, p_now + make_interval(secs => p_lifetime_seconds),
+  insert into private.sessions (client_id, contact_id, created_at, last_seen_at, expires_at, user_agent)
+  values (contact.client_id, contact.id, p_now, p_now, p_now + make_interval(secs => p_lifetime_seconds),
           left(p_user_agent, 500))
   returning * into session;
   return jsonb_build_object(
-    'status', 'signed_in', 'session_id', session.id, 'client_id', client.id,
-    'email', client.email, 'name', client.name, 'expires_at', session.expires_at);
+    'status', 'signed_in', 'session_id', session.id, 'client_id', contact.client_id,
+    'contact_id', contact.id, 'email', contact.email, 'name', contact.name,
+    'expires_at', session.expires_at);
 end
 $$;
 
-revoke all on function private.start_session(uuid, integer, text, timestamptz) from public, anon, authenticated, service_role;
-grant execute on function private.start_session(uuid, integer, text, timestamptz) to service_role;
+revoke all on function private.start_contact_session(uuid, integer, text, timestamptz) from public, anon, authenticated, service_role;
+grant execute on function private.start_contact_session(uuid, integer, text, timestamptz) to service_role;
 
 -- functions/private.tax_breakdown.sql ---------------------------------------------------------
 
@@ -1833,6 +2122,43 @@ $$;
 revoke all on function public.cancel_booking(uuid) from public, anon, authenticated, service_role;
 grant execute on function public.cancel_booking(uuid) to authenticated;
 
+-- functions/change_contact_role.sql -----------------------------------------------------------
+
+/** The owner changes a colleague's role: see private.manage_contact. */
+create or replace function public.change_contact_role(p_contact_id uuid, p_role text) returns jsonb
+language sql
+volatile
+security invoker
+set search_path = ''
+as $$
+  select private.manage_contact('role', p_contact_id, null, null, p_role)
+$$;
+
+revoke all on function public.change_contact_role(uuid, text) from public, anon, authenticated, service_role;
+grant execute on function public.change_contact_role(uuid, text) to authenticated;
+
+-- functions/check_role_for.sql ----------------------------------------------------------------
+
+/**
+ * Asks the database whether the signed-in person's role allows an action (pay, decide, book,
+ * edit_profile, manage_contacts): true, or 42501 with the reason. The payment pages call it
+ * before opening a Stripe Checkout (a service call), so a viewer or an approver cannot pay.
+ */
+create or replace function public.check_role_for(p_action text) returns jsonb
+language plpgsql
+stable
+security invoker
+set search_path = ''
+as $$
+begin
+  perform private.require_role_for(p_action);
+  return 'true'::jsonb;
+end
+$$;
+
+revoke all on function public.check_role_for(text) from public, anon, authenticated, service_role;
+grant execute on function public.check_role_for(text) to authenticated;
+
 -- functions/claim_outbox.sql ------------------------------------------------------------------
 
 /**
@@ -1928,13 +2254,14 @@ begin
   update private.sign_in_requests r
      set status = 'not_allowed', handled_at = p_now
    where r.status = 'pending' and r.next_attempt_at <= p_now
-     and not exists (select from public.clients c
-                      where lower(c.email) = r.email and c.portal_access and not c.archived);
+     and not exists (select from public.contacts k join public.clients c on c.id = k.client_id
+                      where lower(k.email) = r.email and c.portal_access and not c.archived);
 
   with due as (
-    select r.id, c.email as client_email
+    select r.id, k.email as client_email
       from private.sign_in_requests r
-      join public.clients c on lower(c.email) = r.email and c.portal_access and not c.archived
+      join public.contacts k on lower(k.email) = r.email
+      join public.clients c on c.id = k.client_id and c.portal_access and not c.archived
      where r.status = 'pending' and r.next_attempt_at <= p_now
      order by r.next_attempt_at, r.id
      limit p_limit
@@ -1958,7 +2285,7 @@ grant execute on function public.claim_sign_in_requests(integer, integer, timest
 -- functions/client_has_portal_access.sql ------------------------------------------------------
 
 /**
- * Whether the address still belongs to a client with portal access, not archived. Supabase mode
+ * Whether the address still belongs to a contact of a client with portal access, not archived. Supabase mode
  * asks it on each request, so switching access off ends a session at its next request (Postgres
  * mode's touch_session does the same). Service role only.
  */
@@ -1969,8 +2296,8 @@ security invoker
 set search_path = ''
 as $$
   select to_jsonb(exists (
-    select from public.clients c
-     where lower(c.email) = lower(btrim(p_email)) and c.portal_access and not c.archived))
+    select from public.contacts k join public.clients c on c.id = k.client_id
+     where lower(k.email) = lower(btrim(p_email)) and c.portal_access and not c.archived))
 $$;
 
 revoke all on function public.client_has_portal_access(text) from public, anon, authenticated, service_role;
@@ -2010,15 +2337,15 @@ begin
   end if;
   select l.* into link
     from private.login_links l
-    join public.clients c on c.id = l.client_id
+    join public.contacts k on k.id = l.contact_id
    where l.used_at is null and l.voided_at is null and l.expires_at > p_now
      and case when by_link then l.token_hash = p_token_hash
-              else lower(c.email) = lower(btrim(p_email)) end
+              else lower(k.email) = lower(btrim(p_email)) end
    for update of l;
   usable := found;
   if usable and (by_link or link.code_hash = p_code_hash) then
     update private.login_links set used_at = p_now where id = link.id;
-    return private.start_session(link.client_id, p_session_lifetime_seconds, p_user_agent, p_now);
+    return private.start_contact_session(link.contact_id, p_session_lifetime_seconds, p_user_agent, p_now);
   end if;
 
   if by_link then
@@ -2063,6 +2390,25 @@ $$;
 
 revoke all on function public.email_document(text, uuid) from public, anon, authenticated, service_role;
 grant execute on function public.email_document(text, uuid) to service_role;
+
+-- functions/end_portal_sessions.sql -----------------------------------------------------------
+
+/**
+ * "Sign out" of one device, of all the others, or everywhere: see private.end_caller_sessions.
+ * Security invoker; the helper touches the caller's own sessions only.
+ */
+create or replace function public.end_portal_sessions(p_scope text, p_session_id uuid default null)
+returns jsonb
+language sql
+volatile
+security invoker
+set search_path = ''
+as $$
+  select private.end_caller_sessions(p_scope, p_session_id)
+$$;
+
+revoke all on function public.end_portal_sessions(text, uuid) from public, anon, authenticated, service_role;
+grant execute on function public.end_portal_sessions(text, uuid) to authenticated;
 
 -- functions/expire_checkout_session.sql -------------------------------------------------------
 
@@ -2179,11 +2525,26 @@ $$;
 revoke all on function public.handle_stripe_event(jsonb) from public, anon, authenticated, service_role;
 grant execute on function public.handle_stripe_event(jsonb) to service_role;
 
+-- functions/invite_contact.sql ----------------------------------------------------------------
+
+/** The owner invites a colleague: see private.manage_contact. The app then queues their link. */
+create or replace function public.invite_contact(p_email text, p_name text, p_role text) returns jsonb
+language sql
+volatile
+security invoker
+set search_path = ''
+as $$
+  select private.manage_contact('invite', null, p_email, p_name, p_role)
+$$;
+
+revoke all on function public.invite_contact(text, text, text) from public, anon, authenticated, service_role;
+grant execute on function public.invite_contact(text, text, text) to authenticated;
+
 -- functions/issue_login_link.sql --------------------------------------------------------------
 
 /**
- * Stores a new sign-in link for a client with portal access (not archived), voiding the
- * client's older links: only the hashes of the link's token and code, which the worker made in
+ * Stores a new sign-in link for a contact of a client with portal access (not archived),
+ * voiding the contact's older links: only the hashes of the link's token and code, which the worker made in
  * memory and is about to email. Asked again here because access may have been switched off since
  * the request was queued. The request limits were applied when the link was asked for
  * (request_sign_in). Returns {"status": "created", "email", "name"} or {"status": "not_allowed"}.
@@ -2201,21 +2562,23 @@ security invoker
 set search_path = ''
 as $$
 declare
-  client public.clients;
+  contact public.contacts;
 begin
   if p_ttl_seconds not between 60 and 86400 then
     raise exception 'A sign-in link lives between 1 minute and 24 hours.' using errcode = '22023';
   end if;
-  select c.* into client from public.clients c
-   where lower(c.email) = lower(btrim(coalesce(p_email, ''))) and c.portal_access and not c.archived;
+  select k.* into contact from public.contacts k join public.clients c on c.id = k.client_id
+   where lower(k.email) = lower(btrim(coalesce(p_email, ''))) and c.portal_access and not c.archived;
   if not found then
     return jsonb_build_object('status', 'not_allowed');
   end if;
+  -- The person's one usable link: a newer one voids theirs, not their colleagues'.
   update private.login_links l set voided_at = p_now
-   where l.client_id = client.id and l.used_at is null and l.voided_at is null;
-  insert into private.login_links (client_id, token_hash, code_hash, created_at, expires_at)
-  values (client.id, p_token_hash, p_code_hash, p_now, p_now + make_interval(secs => p_ttl_seconds));
-  return jsonb_build_object('status', 'created', 'email', client.email, 'name', client.name);
+   where l.contact_id = contact.id and l.used_at is null and l.voided_at is null;
+  insert into private.login_links (client_id, contact_id, token_hash, code_hash, created_at, expires_at)
+  values (contact.client_id, contact.id, p_token_hash, p_code_hash, p_now,
+          p_now + make_interval(secs => p_ttl_seconds));
+  return jsonb_build_object('status', 'created', 'email', contact.email, 'name', contact.name);
 end
 $$;
 
@@ -2366,7 +2729,8 @@ grant execute on function public.payment_settings() to service_role;
  * when the business allows partial payments, another amount at or above its minimum. Split
  * oldest first (by due date) unless the client gives each invoice's amount (p_amounts, in the
  * order of p_invoice_ids). Security invoker: RLS decides which invoices are the client's; one
- * that is not (or is paid, void, a draft) is refused by number or as not found. Changes nothing.
+ * that is not (or is paid, void, a draft) is refused by number or as not found. A person whose
+ * role may not pay (viewer, approver) is refused (42501). Changes nothing.
  */
 create or replace function public.plan_payment(
   p_invoice_ids uuid[],
@@ -2391,6 +2755,9 @@ begin
   if private.current_client_id() is null then
     raise exception 'No client profile for this sign-in.' using errcode = 'P0002';
   end if;
+  -- Only a role that may pay plans a payment: every pay path (/pay, deposits, combined and
+  -- partial payments) opens its Checkout from this plan.
+  perform private.require_role_for('pay');
   if coalesce(cardinality(p_invoice_ids), 0) not between 1 and 10
      or cardinality(p_invoice_ids) <> (select count(distinct x) from unnest(p_invoice_ids) x) then
     raise exception 'Choose between one and ten different invoices to pay.' using errcode = '22023';
@@ -2527,7 +2894,8 @@ begin
     'activity', coalesce((
       select jsonb_agg(jsonb_build_object(
                'id', a.id, 'kind', a.kind, 'summary', a.summary, 'subject_type', a.subject_type,
-               'subject_id', a.subject_id, 'details', a.details, 'actor', a.actor, 'at', a.at)
+               'subject_id', a.subject_id, 'details', a.details, 'actor', a.actor, 'at', a.at,
+               'person', a.person)
                order by a.at desc, a.id desc)
         from (select * from public.activity a
                where a.client_id = me and private.shown_in_client_feed(a)
@@ -2652,6 +3020,39 @@ $$;
 
 revoke all on function public.portal_checkout_session(text) from public, anon;
 grant execute on function public.portal_checkout_session(text) to authenticated;
+
+-- functions/portal_contacts.sql ---------------------------------------------------------------
+
+/**
+ * The people of the signed-in person's client (RLS: the client's own), who is who, and what the
+ * signed-in person's role lets them do (`may`), so pages offer only what the database allows.
+ */
+create or replace function public.portal_contacts() returns jsonb
+language plpgsql
+stable
+security invoker
+set search_path = ''
+as $$
+declare
+  me public.contacts := private.current_contact();
+begin
+  if me.id is null then
+    raise exception 'No client profile for this sign-in.' using errcode = 'P0002';
+  end if;
+  return jsonb_build_object(
+    'me', jsonb_build_object('id', me.id, 'name', me.name, 'email', me.email, 'role', me.role),
+    'may', (select jsonb_object_agg(a, private.role_may(me.role, a))
+              from unnest(array['pay', 'decide', 'book', 'edit_profile', 'manage_contacts']) a),
+    'contacts', coalesce((
+      select jsonb_agg(jsonb_build_object('id', k.id, 'name', k.name, 'email', k.email, 'role', k.role,
+                                          'created_at', k.created_at, 'is_me', k.id = me.id)
+                       order by k.role <> 'owner', lower(k.name))
+        from public.contacts k), '[]'::jsonb));
+end
+$$;
+
+revoke all on function public.portal_contacts() from public, anon, authenticated, service_role;
+grant execute on function public.portal_contacts() to authenticated;
 
 -- functions/portal_dashboard.sql --------------------------------------------------------------
 
@@ -3054,6 +3455,48 @@ $$;
 revoke all on function public.portal_quotes(text, integer, integer) from public, anon, authenticated, service_role;
 grant execute on function public.portal_quotes(text, integer, integer) to authenticated;
 
+-- functions/portal_session_live.sql -----------------------------------------------------------
+
+/**
+ * Whether the caller's session still makes them someone: the one identity rule
+ * (private.current_client_id: portal access, not archived, the portal's magic-link flow, a
+ * session not ended). Supabase mode asks it on each request with the person's own token, so
+ * switching access off, a session ended from another device ("sign out everywhere") or a
+ * deleted auth.sessions row ends the browser's session at its next request, as Postgres mode's
+ * touch_session does.
+ */
+create or replace function public.portal_session_live() returns jsonb
+language sql
+stable
+security invoker
+set search_path = ''
+as $$
+  select to_jsonb(private.current_client_id() is not null)
+$$;
+
+revoke all on function public.portal_session_live() from public, anon, authenticated, service_role;
+grant execute on function public.portal_session_live() to authenticated;
+
+-- functions/portal_sessions.sql ---------------------------------------------------------------
+
+/**
+ * The signed-in person's devices: their live sessions (browser and device come from the user
+ * agent, read by the app), when each started and was last active, and which is this one.
+ * p_idle_seconds is the portal's idle timeout, past which a Postgres-mode session is over.
+ * Security invoker; private.caller_sessions returns the caller's rows only.
+ */
+create or replace function public.portal_sessions(p_idle_seconds integer default 1800) returns jsonb
+language sql
+stable
+security invoker
+set search_path = ''
+as $$
+  select private.caller_sessions(p_idle_seconds)
+$$;
+
+revoke all on function public.portal_sessions(integer) from public, anon, authenticated, service_role;
+grant execute on function public.portal_sessions(integer) to authenticated;
+
 -- functions/portal_statement.sql --------------------------------------------------------------
 
 /**
@@ -3358,6 +3801,21 @@ $$;
 revoke all on function public.reject_stripe_event(jsonb, text) from public, anon, authenticated;
 grant execute on function public.reject_stripe_event(jsonb, text) to service_role;
 
+-- functions/remove_contact.sql ----------------------------------------------------------------
+
+/** The owner removes a colleague, whose sessions end at once: see private.manage_contact. */
+create or replace function public.remove_contact(p_contact_id uuid) returns jsonb
+language sql
+volatile
+security invoker
+set search_path = ''
+as $$
+  select private.manage_contact('remove', p_contact_id)
+$$;
+
+revoke all on function public.remove_contact(uuid) from public, anon, authenticated, service_role;
+grant execute on function public.remove_contact(uuid) to authenticated;
+
 -- functions/request_sign_in.sql ---------------------------------------------------------------
 
 /**
@@ -3566,6 +4024,7 @@ begin
   if me is null then
     raise exception 'No client profile for this sign-in.' using errcode = 'P0002';
   end if;
+  perform private.require_role_for('edit_profile');
   if new_phone is not null
      and (new_phone !~ '^\+?[0-9][0-9 ().-]{2,28}[0-9]( ?(x|ext\.?) ?[0-9]{1,6})?$' or length(new_phone) > 40) then
     errors := errors || jsonb_build_object('phone',
@@ -3708,8 +4167,8 @@ create policy "Clients can view their own checkout sessions"
 -- sql/policies/clients.sql --------------------------------------------------------------------
 
 /**
- * clients: a client reads its own row and changes only its phone and address (column grants),
- * never its name, email, portal access or archived flag.
+ * clients: a client's contacts read its row; its owner changes only its phone and address
+ * (column grants), never its name, email, portal access or archived flag.
  */
 revoke all on public.clients from anon, authenticated;
 grant select on public.clients to authenticated;
@@ -3727,8 +4186,26 @@ drop policy if exists "Clients can update their own contact details" on public.c
 create policy "Clients can update their own contact details"
   on public.clients for update
   to authenticated
-  using (id = (select private.current_client_id()))
+  using (id = (select private.current_client_id())
+         and (select private.role_may((private.current_contact()).role, 'edit_profile')))
   with check (id = (select private.current_client_id()));
+
+-- sql/policies/contacts.sql -------------------------------------------------------------------
+
+/**
+ * contacts: every contact of a client sees the client's people (who may do what); changes go
+ * through invite_contact, change_contact_role and remove_contact only, which check the owner
+ * role (private.require_role_for('manage_contacts')).
+ */
+revoke all on public.contacts from anon, authenticated;
+grant select on public.contacts to authenticated;
+alter table public.contacts enable row level security;
+
+drop policy if exists "Contacts can view the people of their own client" on public.contacts;
+create policy "Contacts can view the people of their own client"
+  on public.contacts for select
+  to authenticated
+  using (client_id = (select private.current_client_id()));
 
 -- sql/policies/invoice_items.sql --------------------------------------------------------------
 
