@@ -24,8 +24,15 @@ def emails_to(app, address: str) -> list[str]:
         with box.get_file(key) as handle:
             message = BytesParser(policy=policy.default).parse(handle)
         if message["To"] == address:
-            found.append((message["Date"].datetime, message.get_body(("plain",)).get_content()))
+            found.append((delivered_at(key), message.get_body(("plain",)).get_content()))
     return [body for _, body in sorted(found, key=lambda pair: pair[0])]
+
+
+def delivered_at(key: str) -> tuple[int, int, int]:
+    """When a Maildir message arrived, to the microsecond ("<seconds>.M<micro>P<pid>Q<n>..."):
+    a Date header has whole seconds, and two sign-in emails often share one."""
+    match = re.match(r"(\d+)\.M(\d+)P\d+Q(\d+)", key)
+    return tuple(int(part) for part in match.groups()) if match else (0, 0, 0)
 
 
 def run_worker(app) -> None:

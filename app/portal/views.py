@@ -1,4 +1,4 @@
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import force_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -10,6 +10,7 @@ from app.formatting import state_label
 from app.i18n import language_names, remember_preferences, select_language
 from app.money.pay import deposit_payment_url
 from app.portal import bp
+from app.portal.devices import describe
 from app.portal.forms import AcceptQuoteForm, AccountSettingsForm, ContactForm, RejectQuoteForm
 from app.time_zones import zone_choices
 
@@ -170,7 +171,11 @@ def bookings():
 @login_required
 def account_settings():
     """Language, how times are shown, and the emails the person wants (the others always go)."""
-    current = call("portal_account_preferences")
+    # The devices too, in the same round trip: settings is where a person ends them as well.
+    current, sessions = call_together(("portal_account_preferences", {}), (
+        "portal_sessions", {"p_idle_seconds": current_app.config["SESSION_IDLE_SECONDS"]}))
+    for each in sessions:
+        each["device"] = describe(each["user_agent"])
     form = AccountSettingsForm(data={**current, "language": current["language"] or "",
                                      "time_zone": current["time_zone"] or ""})
     form.language.choices = [("", _("The browser's language")), *language_names()]
@@ -190,4 +195,4 @@ def account_settings():
             return redirect(url_for("portal.account_settings"), 303)
     status = 400 if form.errors else 200
     return render_template("portal/account_settings.html", form=form, preferences=current,
-                           email_choices=EMAIL_CHOICES), status
+                           email_choices=EMAIL_CHOICES, sessions=sessions), status

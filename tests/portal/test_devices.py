@@ -124,3 +124,21 @@ def test_a_bad_request_changes_nothing(app, make_client):
 def test_signed_out_visitors_are_sent_to_sign_in(client):
     assert client.get("/profile/devices").status_code == 302
     assert client.post("/profile/devices/end", data={"scope": "all"}).status_code in (302, 400)
+
+
+def test_the_account_settings_page_shows_the_devices_and_ends_one(app, make_client):
+    """Issue 15's done-when: the settings page shows and ends signed-in devices."""
+    email, laptop, phone = two_devices(app, make_client)
+    page = laptop.get("/account/settings")
+    assert page.status_code == 200
+    text = page.get_data(as_text=True)
+    assert "Firefox 131 on Windows" in text and "Mobile Safari 17 on iOS (iPhone)" in text
+    assert text.count("This device") == 1
+    cards = text.split('<li class="card device">')[1:]
+    (other,) = [session_ids(card.encode())[0] for card in cards if "This device" not in card]
+    ended = laptop.post("/profile/devices/end", data={
+        "scope": "one", "session_id": other, "csrf_token": csrf_token(page.data)})
+    assert ended.status_code == 303
+    assert live_sessions(app, email) == 1
+    assert phone.get("/").status_code == 302, "the phone is signed out at its next request"
+    assert laptop.get("/").status_code == 200
