@@ -24,7 +24,7 @@ def test_a_client_changing_its_contact_details_is_told_to_the_business(app, smtp
     drain()
     [notice] = smtp.to("crm@business.example")
     text = notice.get_body(("plain",)).get_content()
-    assert "Ada Moves" in text and "Phone: +1 555 0000 -> +1 555 0199" in text
+    assert "Ada Moves" in text and "Phone number: +1 555 0000 -> +1 555 0199" in text
     assert "City: (empty) -> Salem" in text
 
 
