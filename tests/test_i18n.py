@@ -84,3 +84,20 @@ def test_the_activity_feed_is_written_in_the_readers_language(app):
             "Something the database says differently"]
     with app.app_context(), force_locale("en"):
         assert activity_summary(entries[1]) == "Quote Q-0002 was accepted by Ada Lovelace"
+
+
+def test_a_page_switching_language_midway_writes_each_part_in_its_own(app):
+    """app.i18n.current() keeps the catalog found for the page's language; force_locale (an
+    email in its recipient's language, sent while a page renders) and refresh (a person just
+    changed their language) must each be followed at once, then the page's own again."""
+    from flask_babel import force_locale, refresh
+
+    shown = "{{ _('Invoices') }} {{ 'paid'|state_label }} {{ 12345|money('EUR') }}"
+    with app.test_request_context("/", headers={"Accept-Language": "fr"}):
+        assert render_template_string(shown) == "Factures Payée 123,45\xa0€"
+        with force_locale("de"):
+            assert render_template_string(shown) == "Rechnungen Bezahlt 123,45\xa0€"
+        assert render_template_string(shown) == "Factures Payée 123,45\xa0€"
+        g.preferred_language = "en"
+        refresh()
+        assert render_template_string(shown) == "Invoices Paid €123.45"
