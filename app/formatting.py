@@ -138,7 +138,12 @@ def state_label(state: str) -> str:
 
 def badge(state: str) -> Markup:
     """A document's or appointment's state as a coloured label: <span class="badge badge-paid">Paid</span>."""
-    return Markup('<span class="badge badge-{0}">{1}</span>').format(state, state_label(state))
+    return _badge(state, language())
+
+
+@lru_cache(maxsize=256)
+def _badge(state: str, language_name: str) -> Markup:
+    return Markup('<span class="badge badge-%s">%s</span>') % (state, state_label(state))
 
 
 def method_label(method: str) -> str:
