@@ -3,7 +3,7 @@
 from flask import Flask
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from app import activity_text, branding, config, data, errors, formatting, i18n, security
+from app import activity_text, branding, config, data, errors, formatting, i18n, links, security
 from app.auth import session
 
 
@@ -54,4 +54,5 @@ def create_app(test_config: dict | None = None) -> Flask:
         from app import dev
 
         dev.init_app(app)
+    links.init_app(app)
     return app

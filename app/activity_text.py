@@ -5,7 +5,7 @@ the database wrote it."""
 
 import re
 
-from flask_babel import gettext as _
+from app.i18n import gettext as _
 
 # kind: (the database's English sentence, as a pattern; the translated sentence)
 SUMMARIES = {

@@ -3,10 +3,10 @@
 import re
 
 from flask import Response, current_app, g, send_from_directory, session
-from flask_babel import lazy_gettext as _l
 
 from app.auth.session import current_identity
 from app.data import DataError, get_data
+from app.i18n import lazy_gettext as _l
 
 # What the layout shows when the settings cannot be read (e.g. on the "unavailable" page).
 FALLBACK = {"name": "Client Portal", "brand_primary": "#1f4b99", "brand_accent": "#f2a900",

@@ -13,10 +13,10 @@ from dataclasses import dataclass, field
 
 from flask import Flask
 from flask_babel import force_locale
-from flask_babel import gettext as _
 
 from app.branding import COLOUR, FALLBACK
 from app.i18n import DEFAULT_LANGUAGE, LANGUAGES
+from app.i18n import gettext as _
 
 # The emails a person may turn off in their account settings, and the setting that does it;
 # every other email (invoices, receipts, decisions, sign-in links, confirmations) always goes.

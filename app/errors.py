@@ -1,13 +1,13 @@
 """Error pages in the portal's layout, or JSON when the client asks for it."""
 
 from flask import g, jsonify, render_template, request
-from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
 from app.branding import last_known_business
 from app.data import NotFound, PermissionDenied, Unavailable
+from app.i18n import gettext as _
+from app.i18n import lazy_gettext as _l
 
 MESSAGES = {
     400: _l("That request could not be understood."),

@@ -2,7 +2,7 @@
 zone (or the person's own). The one place that writes a time for people: every time it writes
 names its zone (pages, PDFs, emails and booking pages use these).
 
-Everything is written for the language of the moment (flask_babel.get_locale(): the request's,
+Everything is written for the language of the moment (app.i18n.current(): the request's,
 or the recipient's under force_locale in the worker); English is written as in the US. Results
 are memoised per locale."""
 
@@ -15,11 +15,11 @@ from zoneinfo import ZoneInfo
 from babel import Locale
 from babel.dates import format_date, format_datetime
 from babel.numbers import NumberFormatError, format_currency, get_currency_precision, parse_decimal
-from flask import has_app_context
-from flask_babel import get_locale
-from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from markupsafe import Markup, escape
+
+from app.i18n import current
+from app.i18n import gettext as _
+from app.i18n import lazy_gettext as _l
 
 URL = re.compile(r"(https?://[^\s<>\"']+)")
 STATE_LABELS = {"partially_paid": _l("Partly paid"), "unpaid": _l("Unpaid"), "paid": _l("Paid"),
@@ -43,8 +43,7 @@ def parsed_locale(name: str) -> Locale:
 
 def language() -> str:
     """The language to write in now: the request's (or force_locale's), English outside the app."""
-    found = get_locale() if has_app_context() else None
-    return str(found) if found else "en"
+    return current()[0]
 
 
 def current_locale() -> Locale:
@@ -137,6 +136,16 @@ def state_label(state: str) -> str:
     return str(STATE_LABELS.get(state, state.replace("_", " ").capitalize()))
 
 
+def badge(state: str) -> Markup:
+    """A document's or appointment's state as a coloured label: <span class="badge badge-paid">Paid</span>."""
+    return _badge(state, language())
+
+
+@lru_cache(maxsize=256)
+def _badge(state: str, language_name: str) -> Markup:
+    return Markup('<span class="badge badge-%s">%s</span>') % (state, state_label(state))
+
+
 def method_label(method: str) -> str:
     return str(PAYMENT_METHODS.get(method, (method or "").replace("_", " ").capitalize()))
 
@@ -225,6 +234,7 @@ def init_app(app) -> None:
     app.add_template_filter(moment)
     app.add_template_filter(linkify)
     app.add_template_filter(state_label)
+    app.add_template_filter(badge)
     app.add_template_filter(card_label)
     app.add_template_filter(payment_method)
     app.add_template_filter(zero_tax_note)

@@ -8,8 +8,12 @@ translations` (app/catalogs.py); tests/test_translations.py fails on anything mi
 """
 
 from babel import Locale
-from flask import g, has_request_context, request, session
-from flask_babel import Babel
+from babel.support import NullTranslations
+from flask import g, has_app_context, has_request_context, request, session
+from flask_babel import Babel, get_locale, get_translations
+from flask_babel.speaklater import LazyString
+from jinja2 import pass_eval_context
+from markupsafe import Markup
 
 # English is the source language; the others have complete catalogs.
 LANGUAGES = ("en", "fr", "de", "es")
@@ -25,6 +29,54 @@ def select_language() -> str:
     if preferred in LANGUAGES:
         return preferred
     return request.accept_languages.best_match(LANGUAGES, default=DEFAULT_LANGUAGE)
+
+
+def current() -> tuple[str, NullTranslations]:
+    """The language of the moment and its catalog: the request's, or force_locale's (emails in
+    the recipient's language). Flask-Babel finds both through several context lookups for every
+    string, and a page translates a hundred; here they are kept beside Flask-Babel's own state
+    (`g._flask_babel`, Flask-Babel 4.0, pinned) for as long as its locale object stays there:
+    force_locale and refresh replace it (tests/test_i18n.py holds this to both)."""
+    if not has_app_context():
+        return DEFAULT_LANGUAGE, NULL_TRANSLATIONS
+    state = g.get("_flask_babel")
+    kept = getattr(state, "portal_language", None)
+    if kept is None or kept[0] is not getattr(state, "babel_locale", None):
+        locale = get_locale()  # makes Flask-Babel's state when this context has none yet
+        kept = g._flask_babel.portal_language = (
+            locale, str(locale) if locale else DEFAULT_LANGUAGE, get_translations())
+    return kept[1], kept[2]
+
+
+NULL_TRANSLATIONS = NullTranslations()
+
+
+def gettext(string: str, **variables) -> str:
+    """flask_babel.gettext, through current(): the catalog's text, %-formatted with variables."""
+    translated = current()[1].ugettext(string)
+    return translated % variables if variables else translated
+
+
+def lazy_gettext(string: str, **variables) -> LazyString:
+    """A text translated when shown (module-level labels), through the same fast path."""
+    return LazyString(gettext, string, **variables)
+
+
+# What Jinja's newstyle gettext does (the translation marked safe in HTML, the variables escaped
+# into it, %(num)s for ngettext), without its template context: a function taking the context
+# makes Jinja copy it on every call inside a block or a loop (about 20 µs per string). These
+# take the evaluation context only, which says whether the template escapes (HTML, not text).
+@pass_eval_context
+def template_gettext(eval_ctx, string: str, **variables) -> str:
+    translated = current()[1].ugettext(string)
+    return (Markup(translated) if eval_ctx.autoescape else translated) % variables
+
+
+@pass_eval_context
+def template_ngettext(eval_ctx, singular: str, plural: str, num: int, **variables) -> str:
+    variables.setdefault("num", num)
+    translated = current()[1].ungettext(singular, plural, num)
+    return (Markup(translated) if eval_ctx.autoescape else translated) % variables
 
 
 def language_names() -> list[tuple[str, str]]:
@@ -46,9 +98,10 @@ def init_app(app) -> None:
     app.config.setdefault("BABEL_TRANSLATION_DIRECTORIES", "translations")
     app.config.setdefault("BABEL_DEFAULT_LOCALE", DEFAULT_LANGUAGE)
     babel.init_app(app, locale_selector=select_language)
+    # Templates translate through current() too, in place of Flask-Babel's callables.
+    app.jinja_env.globals.update(_=template_gettext, gettext=template_gettext,
+                                 ngettext=template_ngettext)
 
     @app.context_processor
     def language_of_page():
-        from flask_babel import get_locale
-
-        return {"page_language": str(get_locale() or DEFAULT_LANGUAGE)}
+        return {"page_language": current()[0]}

@@ -68,7 +68,7 @@ select c.email from public.clients c join public.invoices i on i.client_id = c.i
 
 
 def session_cookies(url: str, emails: list[str]) -> list[str]:
-    """Signed session cookies for these clients, made exactly as a sign-in makes them."""
+    """Signed session cookies for these clients, made as a sign-in and a first page make them."""
     app = create_app({"SECRET_KEY": SECRET_KEY, "DATABASE_URL": url})
     serializer = SecureCookieSessionInterface().get_signing_serializer(app)
     cookies = []
@@ -87,8 +87,11 @@ def session_cookies(url: str, emails: list[str]) -> list[str]:
             access = jwt_tokens.issue_access_token(
                 JWT_SECRET, client_id=signed["client_id"], email=signed["email"],
                 session_id=signed["session_id"], lifetime_seconds=28800)
+            # As a browser holds it after its first page: that page put Flask-WTF's CSRF
+            # secret in the session (sign-in clears the session), and later pages reuse it.
             cookies.append("portal_session=" + serializer.dumps(
-                {"auth": {"mode": "postgres", "access_token": access}}))
+                {"auth": {"mode": "postgres", "access_token": access},
+                 "csrf_token": secrets.token_hex(20)}))
     return cookies
 
 

@@ -84,3 +84,33 @@ def test_the_activity_feed_is_written_in_the_readers_language(app):
             "Something the database says differently"]
     with app.app_context(), force_locale("en"):
         assert activity_summary(entries[1]) == "Quote Q-0002 was accepted by Ada Lovelace"
+
+
+def test_a_page_switching_language_midway_writes_each_part_in_its_own(app):
+    """app.i18n.current() keeps the catalog found for the page's language; force_locale (an
+    email in its recipient's language, sent while a page renders) and refresh (a person just
+    changed their language) must each be followed at once, then the page's own again."""
+    from flask_babel import force_locale, refresh
+
+    shown = "{{ _('Invoices') }} {{ 'paid'|badge }} {{ 12345|money('EUR') }}"
+    badge = '<span class="badge badge-paid">%s</span>'
+    with app.test_request_context("/", headers={"Accept-Language": "fr"}):
+        assert render_template_string(shown) == f"Factures {badge % 'Payée'} 123,45\xa0€"
+        with force_locale("de"):
+            assert render_template_string(shown) == f"Rechnungen {badge % 'Bezahlt'} 123,45\xa0€"
+        assert render_template_string(shown) == f"Factures {badge % 'Payée'} 123,45\xa0€"
+        g.preferred_language = "en"
+        refresh()
+        assert render_template_string(shown) == f"Invoices {badge % 'Paid'} €123.45"
+
+
+def test_translated_templates_escape_what_they_insert_in_html_only(app):
+    """As Jinja's newstyle gettext: in HTML the translation is trusted and the values put into
+    it are escaped; in text (emails' plain part) nothing is escaped."""
+    html = ("{{ _('by %(person)s', person=name) }} | "
+            "{{ ngettext('%(num)d invoice to pay.', '%(num)d invoices to pay.', 2) }}")
+    with app.test_request_context("/", headers={"Accept-Language": "en"}):
+        assert render_template_string(html, name="<b>A & B</b>") == (
+            "by &lt;b&gt;A &amp; B&lt;/b&gt; | 2 invoices to pay.")
+        text = app.jinja_env.from_string("{% autoescape false %}" + html + "{% endautoescape %}")
+        assert text.render(name="<b>A & B</b>") == "by <b>A & B</b> | 2 invoices to pay."

@@ -3,9 +3,8 @@
 from dataclasses import dataclass
 from typing import Protocol
 
-from flask_babel import lazy_gettext as _l
-
 from app.data import ClientIdentity
+from app.i18n import lazy_gettext as _l
 
 
 class RateLimited(Exception):

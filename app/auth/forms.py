@@ -1,7 +1,8 @@
-from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import EmailField, HiddenField, StringField
 from wtforms.validators import DataRequired, Length, Regexp
+
+from app.i18n import lazy_gettext as _l
 
 EMAIL = r"^[^@\s]+@[^@\s]+\.[^@\s]+$"
 

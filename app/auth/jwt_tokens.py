@@ -2,6 +2,7 @@
 
 import time
 import uuid
+from functools import lru_cache
 
 import jwt
 
@@ -34,6 +35,17 @@ def verify_access_token(secret: str, token: str) -> dict:
     """The verified claims, or jwt.InvalidTokenError: a wrong key, `alg: none`, an expired
     token, another audience or a missing claim are all refused (the accepted algorithm is
     fixed here, never read from the token)."""
+    claims = _verified(secret, token)
+    # A remembered verification still ends with the token.
+    if claims["exp"] <= time.time():
+        raise jwt.ExpiredSignatureError("Signature has expired")
+    return dict(claims)
+
+
+# Every page verifies its cookie's token; a token verified once is remembered (only successes
+# are: a refusal raises, and lru_cache keeps no exception), so the next page skips PyJWT's parse.
+@lru_cache(maxsize=4096)
+def _verified(secret: str, token: str) -> dict:
     claims = jwt.decode(token, secret, algorithms=[ALGORITHM], audience=AUDIENCE,
                         options={"require": REQUIRED_CLAIMS})
     if claims["role"] != "authenticated":

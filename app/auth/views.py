@@ -1,6 +1,4 @@
 from flask import current_app, flash, redirect, render_template, request, session, url_for
-from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 
 from app.auth import bp
 from app.auth.base import REASONS, RateLimited, SessionEnded, SignInRefused
@@ -8,6 +6,8 @@ from app.auth.forms import CodeForm, ConfirmForm, LoginForm, LogoutForm
 from app.auth.link_requests import queue_link_request
 from app.auth.session import call_as_client, current_identity, get_backend, safe_next, start_session
 from app.data import DataError
+from app.i18n import gettext as _
+from app.i18n import lazy_gettext as _l
 from app.i18n import remember_preferences
 
 NO_REFERRER = {"Referrer-Policy": "no-referrer", "Cache-Control": "no-store"}

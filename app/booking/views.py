@@ -5,7 +5,6 @@ answers in the business's time zone."""
 from datetime import UTC, date, datetime, timedelta
 
 from flask import Response, abort, flash, redirect, render_template, request, url_for
-from flask_babel import gettext as _
 
 from app.auth.session import call_as_client as call
 from app.auth.session import login_required
@@ -22,6 +21,7 @@ from app.booking.times import (
 )
 from app.branding import business
 from app.data import Conflict, InvalidInput
+from app.i18n import gettext as _
 
 DAYS_PER_PAGE = 7
 

@@ -6,14 +6,14 @@ from decimal import InvalidOperation
 import stripe
 from babel.numbers import get_currency_precision
 from flask import abort, current_app, flash, redirect, render_template, request, url_for
-from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 
 from app.auth.session import call_as_client as call
 from app.auth.session import call_together, login_required
 from app.data import InvalidInput, NotFound, PermissionDenied
 from app.formatting import parse_amount, plain_amount
+from app.i18n import gettext as _
+from app.i18n import lazy_gettext as _l
 from app.money import bp
 from app.payments import gateway
 from app.payments.plan_checkout import open_plan_checkout

@@ -1,10 +1,10 @@
 """Receipts: every payment has one, as a page and a PDF; every refund has its own."""
 
 from flask import abort, render_template
-from flask_babel import gettext as _
 
 from app.auth.session import call_as_client as call
 from app.auth.session import login_required
+from app.i18n import gettext as _
 from app.money import bp
 from app.pdf.receipts import receipt_pdf
 from app.pdf.views import attachment

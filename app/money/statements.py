@@ -5,14 +5,14 @@ import io
 from datetime import date
 
 from flask import Response, render_template, request
-from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 
 from app.auth.session import call_as_client as call
 from app.auth.session import login_required
 from app.data import InvalidInput
 from app.errors import render_error
 from app.formatting import plain_amount
+from app.i18n import gettext as _
+from app.i18n import lazy_gettext as _l
 from app.money import bp
 from app.pdf.views import attachment, cached_pdf, plain_filename
 

@@ -7,9 +7,9 @@ import time
 import stripe
 from flask import current_app, url_for
 from flask_babel import get_locale
-from flask_babel import gettext as _
 
 from app.data import get_data
+from app.i18n import gettext as _
 from app.payments import gateway
 
 SESSION_LIFETIME_SECONDS = 30 * 60  # Stripe's minimum: the shortest window two tabs can race in

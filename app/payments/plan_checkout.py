@@ -5,9 +5,9 @@ split in the metadata so the webhook records each invoice's share."""
 import hashlib
 
 from flask import current_app
-from flask_babel import gettext as _
 
 from app.data import get_data
+from app.i18n import gettext as _
 from app.payments import gateway
 from app.payments.checkout import as_json, checkout_params, expire_session
 

@@ -3,13 +3,13 @@ import uuid
 
 import stripe
 from flask import abort, current_app, flash, redirect, render_template, request, url_for
-from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 
 from app.auth.session import call_as_client, call_as_service_then_client, call_together, login_required
 from app.data import Conflict, NotFound, PermissionDenied
 from app.errors import render_error
+from app.i18n import gettext as _
+from app.i18n import lazy_gettext as _l
 from app.payments import bp, gateway
 from app.payments.checkout import open_checkout, retrieve_session
 

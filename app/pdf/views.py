@@ -8,11 +8,11 @@ from pathlib import Path
 
 import xhtml2pdf
 from flask import Response, current_app, render_template
-from flask_babel import gettext as _
 
 from app.auth.session import call_together, login_required
 from app.branding import COLOUR, FALLBACK, business
 from app.formatting import language
+from app.i18n import gettext as _
 from app.pdf import bp
 from app.pdf.cache import PdfCache, cache_key
 from app.pdf.logo import logo_for

@@ -1,7 +1,6 @@
 """Signed-in devices: the person's live sessions, in either mode, and signing them out."""
 
 from flask import current_app, flash, redirect, render_template, session, url_for
-from flask_babel import gettext as _
 from flask_babel import ngettext
 from flask_wtf import FlaskForm
 from ua_parser import parse
@@ -11,6 +10,7 @@ from wtforms.validators import UUID, AnyOf, Optional
 from app.auth.session import call_as_client as call
 from app.auth.session import login_required
 from app.data import NotFound
+from app.i18n import gettext as _
 from app.portal import bp
 
 

@@ -1,7 +1,8 @@
-from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional, Regexp
+
+from app.i18n import lazy_gettext as _l
 
 NO_MARKUP = Regexp(r"^[^<>\x00-\x1f]*$",
                    message=_l("Use letters, digits and punctuation only (no < or >)."))

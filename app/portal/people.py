@@ -3,8 +3,6 @@
 database decides who may (private.require_role_for); these pages only ask."""
 
 from flask import current_app, flash, redirect, render_template, request, url_for
-from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import EmailField, SelectChoice, SelectField, StringField
 from wtforms.validators import DataRequired, Length, Regexp
@@ -13,6 +11,8 @@ from app.auth.forms import EMAIL
 from app.auth.session import call_as_client as call
 from app.auth.session import login_required
 from app.data import Conflict, InvalidInput, NotFound, PermissionDenied, get_data
+from app.i18n import gettext as _
+from app.i18n import lazy_gettext as _l
 from app.portal import bp
 
 ROLES = [("billing", _l("Billing: invoices, payments, receipts, statements")),

@@ -1,13 +1,13 @@
 from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import force_locale
-from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 
 from app.auth.session import call_as_client as call
 from app.auth.session import call_together, login_required
 from app.data import Conflict, InvalidInput, PermissionDenied
 from app.formatting import state_label
+from app.i18n import gettext as _
 from app.i18n import language_names, remember_preferences, select_language
+from app.i18n import lazy_gettext as _l
 from app.money.pay import deposit_payment_url
 from app.portal import bp
 from app.portal.devices import describe

@@ -106,3 +106,19 @@ def test_issued_tokens_carry_the_claims_supabase_uses():
     assert isinstance(claims["amr"][0]["timestamp"], int)
     assert (claims["role"], claims["aud"]) == ("authenticated", "authenticated")
     assert jwt.get_unverified_header(token)["alg"] == "HS256"
+
+
+def test_a_remembered_token_still_expires(monkeypatch):
+    """Verified tokens are remembered (each page skips PyJWT's parse), but not past their end."""
+    token = issue_access_token("k" * 32, client_id="aaaaaaaa-0000-4000-8000-000000000001",
+                               email="a@example.test", session_id="s1", lifetime_seconds=60)
+    claims = verify_access_token("k" * 32, token)
+    assert verify_access_token("k" * 32, token) == claims  # remembered
+    verify_access_token("k" * 32, token)["email"] = "changed"  # callers get their own copy
+    assert verify_access_token("k" * 32, token)["email"] == "a@example.test"
+    with pytest.raises(jwt.InvalidSignatureError):
+        verify_access_token("x" * 32, token)  # remembered under its key only
+    real_time = time.time
+    monkeypatch.setattr(time, "time", lambda: real_time() + 61)
+    with pytest.raises(jwt.ExpiredSignatureError):
+        verify_access_token("k" * 32, token)

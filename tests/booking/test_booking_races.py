@@ -20,7 +20,11 @@ def race(database_url, calls):
     """Runs the calls at the same moment, each on its own connection; returns each outcome:
     the result, or the Conflict's message."""
     pool = ConnectionPool(database_url, min_size=len(calls), max_size=len(calls), open=True)
-    data, start = PostgresData(pool), threading.Barrier(len(calls))
+    # Racers queue behind the winner's row lock: on a loaded machine that wait passed the
+    # production lock timeout (2 s) once, and a racer failed as "busy" instead of "taken".
+    # What is tested is who wins, so the racers wait as long as it takes.
+    data = PostgresData(pool, statement_timeout_ms=60_000, lock_timeout_ms=60_000)
+    start = threading.Barrier(len(calls))
     outcomes = [None] * len(calls)
     identities = {who: identity(database_url, who) for who, _, _ in calls}
 
