@@ -233,12 +233,16 @@ grant execute on function private.booking_summary(public.bookings) to authentica
  * quote still valid, wherever the server or the client is.
  */
 create or replace function private.business_today() returns date
-language sql
+language plpgsql
 stable
 security definer
 set search_path = ''
 as $$
-  select (now() at time zone coalesce((select s.time_zone from public.settings s), 'UTC'))::date
+begin
+  -- PL/pgSQL, not SQL: a definer SQL function with a search_path is re-planned on every call;
+  -- PL/pgSQL keeps its plan for the session (every page asks for today).
+  return (now() at time zone coalesce((select s.time_zone from public.settings s), 'UTC'))::date;
+end
 $$;
 
 revoke all on function private.business_today() from public, anon, authenticated, service_role;
@@ -487,19 +491,29 @@ begin
   end if;
   v_session_id := (claims ->> 'session_id')::uuid;
 
-  -- The session must be this contact's (Postgres mode) or this Auth user's (Supabase mode).
-  return (select c.id
-            from public.contacts k
-            join public.clients c on c.id = k.client_id
-           where lower(k.email) = lower(claims ->> 'email')
-             and c.portal_access
-             and not c.archived
-             and (exists (select from private.sessions s
-                           where s.id = v_session_id and s.contact_id = k.id
-                             and s.revoked_at is null and s.expires_at > now())
-                  or exists (select from auth.sessions a
-                              where a.id = v_session_id and a.user_id::text = claims ->> 'sub'
-                                and (a.not_after is null or a.not_after > now()))));
+  -- The session must be this contact's (Postgres mode) or this Auth user's (Supabase mode). An
+  -- email is one contact's only, so each arm finds at most one client, and the second is read
+  -- only when the first finds none. The Postgres-mode arm starts from the session's key: every
+  -- page's policies call this, several times per statement, so each call is kept to key lookups.
+  return coalesce(
+    (select c.id
+       from private.sessions s
+       join public.contacts k on k.id = s.contact_id
+       join public.clients c on c.id = k.client_id
+      where s.id = v_session_id
+        and s.revoked_at is null and s.expires_at > now()
+        and lower(k.email) = lower(claims ->> 'email')
+        and c.portal_access
+        and not c.archived),
+    (select c.id
+       from public.contacts k
+       join public.clients c on c.id = k.client_id
+      where lower(k.email) = lower(claims ->> 'email')
+        and c.portal_access
+        and not c.archived
+        and exists (select from auth.sessions a
+                     where a.id = v_session_id and a.user_id::text = claims ->> 'sub'
+                       and (a.not_after is null or a.not_after > now()))));
 end
 $$;
 
@@ -615,23 +629,27 @@ grant execute on function private.deposit_due(uuid) to authenticated, service_ro
  * caller's RLS on invoice_items/quote_items still decides.
  */
 create or replace function private.document_items(p_kind text, p_document_id uuid) returns jsonb
-language sql
+language plpgsql
 stable
 set search_path = ''
 as $$
-  select coalesce(jsonb_agg(jsonb_build_object(
-           'id', it.id, 'description', it.description, 'quantity', it.quantity,
-           'unit_price', it.unit_price, 'tax_rate', it.tax_rate, 'amount', it.amount,
-           'tax_amount', it.tax_amount) order by it.position, it.id), '[]'::jsonb)
-    from (select ii.id, ii.position, ii.description, ii.quantity, ii.unit_price, ii.tax_rate,
-                 ii.amount, ii.tax_amount
-            from public.invoice_items ii
-           where p_kind = 'invoice' and ii.invoice_id = p_document_id
-          union all
-          select qi.id, qi.position, qi.description, qi.quantity, qi.unit_price, qi.tax_rate,
-                 qi.amount, qi.tax_amount
-            from public.quote_items qi
-           where p_kind = 'quote' and qi.quote_id = p_document_id) it
+begin
+  -- PL/pgSQL, not SQL: its plan is kept for the session instead of made on every call.
+  return (
+    select coalesce(jsonb_agg(jsonb_build_object(
+             'id', it.id, 'description', it.description, 'quantity', it.quantity,
+             'unit_price', it.unit_price, 'tax_rate', it.tax_rate, 'amount', it.amount,
+             'tax_amount', it.tax_amount) order by it.position, it.id), '[]'::jsonb)
+      from (select ii.id, ii.position, ii.description, ii.quantity, ii.unit_price, ii.tax_rate,
+                   ii.amount, ii.tax_amount
+              from public.invoice_items ii
+             where p_kind = 'invoice' and ii.invoice_id = p_document_id
+            union all
+            select qi.id, qi.position, qi.description, qi.quantity, qi.unit_price, qi.tax_rate,
+                   qi.amount, qi.tax_amount
+              from public.quote_items qi
+             where p_kind = 'quote' and qi.quote_id = p_document_id) it);
+end
 $$;
 
 revoke all on function private.document_items(text, uuid) from public, anon, authenticated, service_role;
@@ -955,14 +973,17 @@ grant execute on function private.manage_contact(text, uuid, text, text, text) t
  * Security definer: the counters table is private; it reads only the caller's own rows.
  */
 create or replace function private.my_document_counts(p_document text) returns jsonb
-language sql
+language plpgsql
 stable
 security definer
 set search_path = ''
 as $$
-  select coalesce(jsonb_object_agg(c.bucket, c.n), '{}'::jsonb)
-    from private.client_document_counts c
-   where c.client_id = private.current_client_id() and c.document = p_document and c.n > 0
+begin
+  -- PL/pgSQL, not SQL: its plan is kept for the session instead of made on every call.
+  return (select coalesce(jsonb_object_agg(c.bucket, c.n), '{}'::jsonb)
+            from private.client_document_counts c
+           where c.client_id = private.current_client_id() and c.document = p_document and c.n > 0);
+end
 $$;
 
 revoke all on function private.my_document_counts(text) from public, anon, authenticated, service_role;
@@ -1816,20 +1837,24 @@ grant execute on function private.start_contact_session(uuid, integer, text, tim
  * decides which items it reads.
  */
 create or replace function private.tax_breakdown(p_invoice_id uuid, p_quote_id uuid) returns jsonb
-language sql
+language plpgsql
 stable
 security invoker
 set search_path = ''
 as $$
-  select coalesce(jsonb_agg(jsonb_build_object('rate', t.tax_rate, 'taxable', t.taxable, 'tax', t.tax)
-                            order by t.tax_rate), '[]'::jsonb)
-    from (select it.tax_rate, sum(it.amount) as taxable, sum(it.tax_amount) as tax
-            from (select i.tax_rate, i.amount, i.tax_amount from public.invoice_items i
-                   where i.invoice_id = p_invoice_id
-                  union all
-                  select q.tax_rate, q.amount, q.tax_amount from public.quote_items q
-                   where q.quote_id = p_quote_id) it
-           group by it.tax_rate) t
+begin
+  -- PL/pgSQL, not SQL: its plan is kept for the session instead of made on every call.
+  return (
+    select coalesce(jsonb_agg(jsonb_build_object('rate', t.tax_rate, 'taxable', t.taxable, 'tax', t.tax)
+                              order by t.tax_rate), '[]'::jsonb)
+      from (select it.tax_rate, sum(it.amount) as taxable, sum(it.tax_amount) as tax
+              from (select i.tax_rate, i.amount, i.tax_amount from public.invoice_items i
+                     where i.invoice_id = p_invoice_id
+                    union all
+                    select q.tax_rate, q.amount, q.tax_amount from public.quote_items q
+                     where q.quote_id = p_quote_id) it
+             group by it.tax_rate) t);
+end
 $$;
 
 revoke all on function private.tax_breakdown(uuid, uuid) from public, anon, authenticated, service_role;
