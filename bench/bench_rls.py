@@ -216,6 +216,22 @@ select jsonb_build_object(
              order by a.at desc, a.id desc)
       from (select * from public.activity a
              where a.client_id = v.me
+               -- The client's feed: no first views (they are for the business), no history of
+               -- a document the client cannot see (the policies' visibility, spelt out).
+               and a.kind not in ('invoice_viewed', 'quote_viewed')
+               and case a.subject_type
+                     when 'invoice' then exists (
+                       select from public.invoices i where i.id = a.subject_id
+                          and i.client_id = v.me and i.status <> 'draft' and not i.archived)
+                     when 'quote' then exists (
+                       select from public.quotes q where q.id = a.subject_id
+                          and q.client_id = v.me and q.status <> 'draft' and not q.archived)
+                     when 'payment' then exists (
+                       select from public.payments p join public.invoices i on i.id = p.invoice_id
+                        where p.id = a.subject_id and p.client_id = v.me
+                          and i.client_id = v.me and i.status <> 'draft' and not i.archived)
+                     else true
+                   end
              order by a.at desc, a.id desc
              limit 10) a), '[]'::jsonb))
 from (select %(client_id)s::uuid as me, private.business_today() as today offset 0) v

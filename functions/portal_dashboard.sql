@@ -1,7 +1,7 @@
 /**
  * The signed-in client's dashboard in one call: outstanding balance per currency (with the
  * overdue part), the 5 latest invoices and quotes, and the 10 latest entries of the client's
- * feed (private.shown_in_client_feed).
+ * feed (the rule portal_activity follows).
  * Security invoker: RLS decides what the client sees.
  */
 create or replace function public.portal_dashboard() returns jsonb
@@ -47,7 +47,17 @@ begin
                'id', a.id, 'kind', a.kind, 'summary', a.summary, 'subject_type', a.subject_type,
                'subject_id', a.subject_id, 'details', a.details, 'at', a.at) order by a.at desc, a.id desc)
         from (select * from public.activity a
-               where a.client_id = me and private.shown_in_client_feed(a)
+               where a.client_id = me
+                 -- The feed's rule, exactly as portal_activity has it (see there).
+                 and a.kind not in ('invoice_viewed', 'quote_viewed')
+                 and case a.subject_type
+                       when 'invoice' then exists (select from public.invoices i where i.id = a.subject_id offset 0)
+                       when 'quote' then exists (select from public.quotes q where q.id = a.subject_id offset 0)
+                       when 'payment' then exists (
+                         select from public.payments p join public.invoices i on i.id = p.invoice_id
+                          where p.id = a.subject_id offset 0)
+                       else true
+                     end
                order by a.at desc, a.id desc
                limit 10) a), '[]'::jsonb)
   );

@@ -32,19 +32,25 @@ begin
     'sent_at', inv.sent_at,
     'updated_at', inv.updated_at,
     'items', private.document_items('invoice', inv.id),
-    -- A payment of several invoices is listed on each with this invoice's share of it.
+    -- A payment of several invoices is listed on each with this invoice's share of it. Two
+    -- disjoint sets, each read through its invoice index (not every payment of the client):
+    -- the payments with a share of this invoice, and this invoice's own payments with no share.
     'payments', coalesce((
       select jsonb_agg(jsonb_build_object(
-               'id', p.id, 'amount', coalesce(s.amount, p.amount), 'amount_refunded', p.amount_refunded,
+               'id', p.id, 'amount', coalesce(p.share_amount, p.amount), 'amount_refunded', p.amount_refunded,
                'currency', p.currency, 'method', p.method, 'status', p.status,
                'reference', p.receipt_number, 'card_brand', p.card_brand, 'card_last4', p.card_last4,
-               'paid_at', p.paid_at, 'shared_from', case when s.id is not null then p.amount end)
+               'paid_at', p.paid_at, 'shared_from', case when p.share_id is not null then p.amount end)
                order by p.paid_at, p.id)
-        from public.payments p
-        left join public.payment_shares s on s.payment_id = p.id and s.invoice_id = inv.id
-       where s.id is not null
-          or (p.invoice_id = inv.id
-              and not exists (select from public.payment_shares o where o.payment_id = p.id))), '[]'::jsonb),
+        from (select p.*, s.id as share_id, s.amount as share_amount
+                from public.payment_shares s
+                join public.payments p on p.id = s.payment_id
+               where s.invoice_id = inv.id
+              union all
+              select p.*, null, null
+                from public.payments p
+               where p.invoice_id = inv.id
+                 and not exists (select from public.payment_shares o where o.payment_id = p.id)) p), '[]'::jsonb),
     -- Money given back, each refund with its own line and document.
     'refunds', coalesce((
       select jsonb_agg(jsonb_build_object(

@@ -24,12 +24,11 @@ declare
 begin
   perform private.check_list_args('quote', p_status, array['all', 'pending', 'accepted', 'rejected', 'expired'], p_page, p_page_size);
 
-  with summaries as (
-    select private.quote_summary(q, today) as summary, q.issue_date, q.number
+  with mine as (
+    select q as quote, q.issue_date, q.number
       from public.quotes q
      where q.client_id = me  -- lets the planner use the index; RLS enforces it regardless
-  ),
-  mine as (select s.*, s.summary ->> 'state' as state from summaries s)
+  )
   select jsonb_build_object(
     'status', p_status,
     'page', p_page,
@@ -51,10 +50,11 @@ begin
                                 and q.valid_until < today) as sent_expired
                        from private.my_document_counts('quote') c) n),
     'quotes', coalesce((
-      select jsonb_agg(p.summary order by p.issue_date desc, p.number desc)
-        from (select m.summary, m.issue_date, m.number
+      select jsonb_agg(private.quote_summary(p.quote, today) order by p.issue_date desc, p.number desc)
+        from (select m.quote, m.issue_date, m.number
                 from mine m
-               where p_status in ('all', m.state)
+               -- All: no state to work out, so the index walk stops at the page's end.
+               where p_status = 'all' or p_status = private.quote_summary(m.quote, today) ->> 'state'
                order by m.issue_date desc, m.number desc
                limit p_page_size offset (p_page - 1)::bigint * p_page_size) p), '[]'::jsonb)
   ) into result;

@@ -35,19 +35,29 @@ begin
   end if;
   v_session_id := (claims ->> 'session_id')::uuid;
 
-  -- The session must be this contact's (Postgres mode) or this Auth user's (Supabase mode).
-  return (select c.id
-            from public.contacts k
-            join public.clients c on c.id = k.client_id
-           where lower(k.email) = lower(claims ->> 'email')
-             and c.portal_access
-             and not c.archived
-             and (exists (select from private.sessions s
-                           where s.id = v_session_id and s.contact_id = k.id
-                             and s.revoked_at is null and s.expires_at > now())
-                  or exists (select from auth.sessions a
-                              where a.id = v_session_id and a.user_id::text = claims ->> 'sub'
-                                and (a.not_after is null or a.not_after > now()))));
+  -- The session must be this contact's (Postgres mode) or this Auth user's (Supabase mode). An
+  -- email is one contact's only, so each arm finds at most one client, and the second is read
+  -- only when the first finds none. The Postgres-mode arm starts from the session's key: every
+  -- page's policies call this, several times per statement, so each call is kept to key lookups.
+  return coalesce(
+    (select c.id
+       from private.sessions s
+       join public.contacts k on k.id = s.contact_id
+       join public.clients c on c.id = k.client_id
+      where s.id = v_session_id
+        and s.revoked_at is null and s.expires_at > now()
+        and lower(k.email) = lower(claims ->> 'email')
+        and c.portal_access
+        and not c.archived),
+    (select c.id
+       from public.contacts k
+       join public.clients c on c.id = k.client_id
+      where lower(k.email) = lower(claims ->> 'email')
+        and c.portal_access
+        and not c.archived
+        and exists (select from auth.sessions a
+                     where a.id = v_session_id and a.user_id::text = claims ->> 'sub'
+                       and (a.not_after is null or a.not_after > now()))));
 end
 $$;
 

@@ -4,20 +4,24 @@
  * decides which items it reads.
  */
 create or replace function private.tax_breakdown(p_invoice_id uuid, p_quote_id uuid) returns jsonb
-language sql
+language plpgsql
 stable
 security invoker
 set search_path = ''
 as $$
-  select coalesce(jsonb_agg(jsonb_build_object('rate', t.tax_rate, 'taxable', t.taxable, 'tax', t.tax)
-                            order by t.tax_rate), '[]'::jsonb)
-    from (select it.tax_rate, sum(it.amount) as taxable, sum(it.tax_amount) as tax
-            from (select i.tax_rate, i.amount, i.tax_amount from public.invoice_items i
-                   where i.invoice_id = p_invoice_id
-                  union all
-                  select q.tax_rate, q.amount, q.tax_amount from public.quote_items q
-                   where q.quote_id = p_quote_id) it
-           group by it.tax_rate) t
+begin
+  -- PL/pgSQL, not SQL: its plan is kept for the session instead of made on every call.
+  return (
+    select coalesce(jsonb_agg(jsonb_build_object('rate', t.tax_rate, 'taxable', t.taxable, 'tax', t.tax)
+                              order by t.tax_rate), '[]'::jsonb)
+      from (select it.tax_rate, sum(it.amount) as taxable, sum(it.tax_amount) as tax
+              from (select i.tax_rate, i.amount, i.tax_amount from public.invoice_items i
+                     where i.invoice_id = p_invoice_id
+                    union all
+                    select q.tax_rate, q.amount, q.tax_amount from public.quote_items q
+                     where q.quote_id = p_quote_id) it
+             group by it.tax_rate) t);
+end
 $$;
 
 revoke all on function private.tax_breakdown(uuid, uuid) from public, anon, authenticated, service_role;

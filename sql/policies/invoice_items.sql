@@ -7,4 +7,4 @@ drop policy if exists "Clients can view the items of their own invoices" on publ
 create policy "Clients can view the items of their own invoices"
   on public.invoice_items for select
   to authenticated
-  using (invoice_id in (select i.id from public.invoices i));
+  using (exists (select from public.invoices i where i.id = invoice_items.invoice_id));

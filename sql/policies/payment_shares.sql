@@ -13,4 +13,4 @@ create policy "Clients can view the shares of their own invoices"
   on public.payment_shares for select
   to authenticated
   using (client_id = (select private.current_client_id())
-         and invoice_id in (select i.id from public.invoices i));
+         and exists (select from public.invoices i where i.id = payment_shares.invoice_id));

@@ -11,4 +11,4 @@ create policy "Clients can view payments of their own invoices"
   on public.payments for select
   to authenticated
   using (client_id = (select private.current_client_id())
-         and invoice_id in (select i.id from public.invoices i));
+         and exists (select from public.invoices i where i.id = payments.invoice_id));

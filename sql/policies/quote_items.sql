@@ -7,4 +7,4 @@ drop policy if exists "Clients can view the items of their own quotes" on public
 create policy "Clients can view the items of their own quotes"
   on public.quote_items for select
   to authenticated
-  using (quote_id in (select q.id from public.quotes q));
+  using (exists (select from public.quotes q where q.id = quote_items.quote_id));

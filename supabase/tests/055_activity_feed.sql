@@ -4,7 +4,7 @@
 begin;
 create extension if not exists pgtap with schema extensions;
 set local search_path = public, extensions;
-select plan(8);
+select plan(9);
 
 -- Fixtures: client F with three sent invoices and a sent quote, each with history ------------
 update public.settings set time_zone = 'UTC';
@@ -73,6 +73,10 @@ update public.invoices set archived = false where number = 'FEED-ARCHIVED';
 select tests.act_as_client('f@pgtap.test');
 select is((portal_activity() ->> 'total')::int, 3,
   'An invoice brought back shows its history again (sent, payment received)');
+select results_eq(
+  $$ select a ->> 'id' from jsonb_array_elements(portal_dashboard() -> 'activity') a $$,
+  $$ select a ->> 'id' from jsonb_array_elements(portal_activity(1, 10) -> 'activity') a $$,
+  'The dashboard''s entries are the first of the Activity page''s (the same rule in both)');
 
 select * from finish();
 rollback;

@@ -233,12 +233,16 @@ grant execute on function private.booking_summary(public.bookings) to authentica
  * quote still valid, wherever the server or the client is.
  */
 create or replace function private.business_today() returns date
-language sql
+language plpgsql
 stable
 security definer
 set search_path = ''
 as $$
-  select (now() at time zone coalesce((select s.time_zone from public.settings s), 'UTC'))::date
+begin
+  -- PL/pgSQL, not SQL: a definer SQL function with a search_path is re-planned on every call;
+  -- PL/pgSQL keeps its plan for the session (every page asks for today).
+  return (now() at time zone coalesce((select s.time_zone from public.settings s), 'UTC'))::date;
+end
 $$;
 
 revoke all on function private.business_today() from public, anon, authenticated, service_role;
@@ -487,19 +491,29 @@ begin
   end if;
   v_session_id := (claims ->> 'session_id')::uuid;
 
-  -- The session must be this contact's (Postgres mode) or this Auth user's (Supabase mode).
-  return (select c.id
-            from public.contacts k
-            join public.clients c on c.id = k.client_id
-           where lower(k.email) = lower(claims ->> 'email')
-             and c.portal_access
-             and not c.archived
-             and (exists (select from private.sessions s
-                           where s.id = v_session_id and s.contact_id = k.id
-                             and s.revoked_at is null and s.expires_at > now())
-                  or exists (select from auth.sessions a
-                              where a.id = v_session_id and a.user_id::text = claims ->> 'sub'
-                                and (a.not_after is null or a.not_after > now()))));
+  -- The session must be this contact's (Postgres mode) or this Auth user's (Supabase mode). An
+  -- email is one contact's only, so each arm finds at most one client, and the second is read
+  -- only when the first finds none. The Postgres-mode arm starts from the session's key: every
+  -- page's policies call this, several times per statement, so each call is kept to key lookups.
+  return coalesce(
+    (select c.id
+       from private.sessions s
+       join public.contacts k on k.id = s.contact_id
+       join public.clients c on c.id = k.client_id
+      where s.id = v_session_id
+        and s.revoked_at is null and s.expires_at > now()
+        and lower(k.email) = lower(claims ->> 'email')
+        and c.portal_access
+        and not c.archived),
+    (select c.id
+       from public.contacts k
+       join public.clients c on c.id = k.client_id
+      where lower(k.email) = lower(claims ->> 'email')
+        and c.portal_access
+        and not c.archived
+        and exists (select from auth.sessions a
+                     where a.id = v_session_id and a.user_id::text = claims ->> 'sub'
+                       and (a.not_after is null or a.not_after > now()))));
 end
 $$;
 
@@ -615,23 +629,27 @@ grant execute on function private.deposit_due(uuid) to authenticated, service_ro
  * caller's RLS on invoice_items/quote_items still decides.
  */
 create or replace function private.document_items(p_kind text, p_document_id uuid) returns jsonb
-language sql
+language plpgsql
 stable
 set search_path = ''
 as $$
-  select coalesce(jsonb_agg(jsonb_build_object(
-           'id', it.id, 'description', it.description, 'quantity', it.quantity,
-           'unit_price', it.unit_price, 'tax_rate', it.tax_rate, 'amount', it.amount,
-           'tax_amount', it.tax_amount) order by it.position, it.id), '[]'::jsonb)
-    from (select ii.id, ii.position, ii.description, ii.quantity, ii.unit_price, ii.tax_rate,
-                 ii.amount, ii.tax_amount
-            from public.invoice_items ii
-           where p_kind = 'invoice' and ii.invoice_id = p_document_id
-          union all
-          select qi.id, qi.position, qi.description, qi.quantity, qi.unit_price, qi.tax_rate,
-                 qi.amount, qi.tax_amount
-            from public.quote_items qi
-           where p_kind = 'quote' and qi.quote_id = p_document_id) it
+begin
+  -- PL/pgSQL, not SQL: its plan is kept for the session instead of made on every call.
+  return (
+    select coalesce(jsonb_agg(jsonb_build_object(
+             'id', it.id, 'description', it.description, 'quantity', it.quantity,
+             'unit_price', it.unit_price, 'tax_rate', it.tax_rate, 'amount', it.amount,
+             'tax_amount', it.tax_amount) order by it.position, it.id), '[]'::jsonb)
+      from (select ii.id, ii.position, ii.description, ii.quantity, ii.unit_price, ii.tax_rate,
+                   ii.amount, ii.tax_amount
+              from public.invoice_items ii
+             where p_kind = 'invoice' and ii.invoice_id = p_document_id
+            union all
+            select qi.id, qi.position, qi.description, qi.quantity, qi.unit_price, qi.tax_rate,
+                   qi.amount, qi.tax_amount
+              from public.quote_items qi
+             where p_kind = 'quote' and qi.quote_id = p_document_id) it);
+end
 $$;
 
 revoke all on function private.document_items(text, uuid) from public, anon, authenticated, service_role;
@@ -955,14 +973,17 @@ grant execute on function private.manage_contact(text, uuid, text, text, text) t
  * Security definer: the counters table is private; it reads only the caller's own rows.
  */
 create or replace function private.my_document_counts(p_document text) returns jsonb
-language sql
+language plpgsql
 stable
 security definer
 set search_path = ''
 as $$
-  select coalesce(jsonb_object_agg(c.bucket, c.n), '{}'::jsonb)
-    from private.client_document_counts c
-   where c.client_id = private.current_client_id() and c.document = p_document and c.n > 0
+begin
+  -- PL/pgSQL, not SQL: its plan is kept for the session instead of made on every call.
+  return (select coalesce(jsonb_object_agg(c.bucket, c.n), '{}'::jsonb)
+            from private.client_document_counts c
+           where c.client_id = private.current_client_id() and c.document = p_document and c.n > 0);
+end
 $$;
 
 revoke all on function private.my_document_counts(text) from public, anon, authenticated, service_role;
@@ -1692,37 +1713,6 @@ $$;
 revoke all on function private.set_checkout_status(text, text) from public, anon, authenticated, service_role;
 grant execute on function private.set_checkout_status(text, text) to service_role;
 
--- functions/private.shown_in_client_feed.sql --------------------------------------------------
-
-/**
- * Whether an activity entry belongs in the client's feed (Activity page, dashboard). Not the
- * "viewed for the first time" entries: they are for the business. Not the history of documents
- * the client cannot see (drafts, archived): their links would only lead to a 404.
- *
- * Security invoker: "can see" is decided by the invoices and quotes policies themselves, so
- * that rule stays in one place. A per-row test, so callers keep walking the activity index in
- * order and stop at their limit.
- */
-create or replace function private.shown_in_client_feed(p_entry public.activity) returns boolean
-language sql
-stable
-security invoker
-set search_path = ''
-as $$
-  select p_entry.kind not in ('invoice_viewed', 'quote_viewed')
-     and case p_entry.subject_type
-           when 'invoice' then exists (select from public.invoices i where i.id = p_entry.subject_id)
-           when 'quote' then exists (select from public.quotes q where q.id = p_entry.subject_id)
-           when 'payment' then exists (
-             select from public.payments p join public.invoices i on i.id = p.invoice_id
-              where p.id = p_entry.subject_id)
-           else true
-         end
-$$;
-
-revoke all on function private.shown_in_client_feed(public.activity) from public, anon;
-grant execute on function private.shown_in_client_feed(public.activity) to authenticated;
-
 -- functions/private.sign_in_limit.sql ---------------------------------------------------------
 
 /**
@@ -1816,20 +1806,24 @@ grant execute on function private.start_contact_session(uuid, integer, text, tim
  * decides which items it reads.
  */
 create or replace function private.tax_breakdown(p_invoice_id uuid, p_quote_id uuid) returns jsonb
-language sql
+language plpgsql
 stable
 security invoker
 set search_path = ''
 as $$
-  select coalesce(jsonb_agg(jsonb_build_object('rate', t.tax_rate, 'taxable', t.taxable, 'tax', t.tax)
-                            order by t.tax_rate), '[]'::jsonb)
-    from (select it.tax_rate, sum(it.amount) as taxable, sum(it.tax_amount) as tax
-            from (select i.tax_rate, i.amount, i.tax_amount from public.invoice_items i
-                   where i.invoice_id = p_invoice_id
-                  union all
-                  select q.tax_rate, q.amount, q.tax_amount from public.quote_items q
-                   where q.quote_id = p_quote_id) it
-           group by it.tax_rate) t
+begin
+  -- PL/pgSQL, not SQL: its plan is kept for the session instead of made on every call.
+  return (
+    select coalesce(jsonb_agg(jsonb_build_object('rate', t.tax_rate, 'taxable', t.taxable, 'tax', t.tax)
+                              order by t.tax_rate), '[]'::jsonb)
+      from (select it.tax_rate, sum(it.amount) as taxable, sum(it.tax_amount) as tax
+              from (select i.tax_rate, i.amount, i.tax_amount from public.invoice_items i
+                     where i.invoice_id = p_invoice_id
+                    union all
+                    select q.tax_rate, q.amount, q.tax_amount from public.quote_items q
+                     where q.quote_id = p_quote_id) it
+             group by it.tax_rate) t);
+end
 $$;
 
 revoke all on function private.tax_breakdown(uuid, uuid) from public, anon, authenticated, service_role;
@@ -2849,8 +2843,17 @@ grant execute on function public.portal_account_preferences() to authenticated;
 -- functions/portal_activity.sql ---------------------------------------------------------------
 
 /**
- * The signed-in client's account history, newest first, one page at a time: the entries
- * private.shown_in_client_feed() lets through. Security invoker: RLS decides.
+ * The signed-in client's account history, newest first, one page at a time.
+ *
+ * The feed's rule (portal_dashboard shows its first entries by the same rule: keep the two the
+ * same): not the "viewed for the first time" entries, which are for the business; not the
+ * history of documents the client cannot see (drafts, archived), whose links would only lead to
+ * a 404. "Can see" is decided by the invoices and quotes policies themselves, so that rule stays
+ * in one place. The rule is written into each query rather than called per entry (a function
+ * call per row cost more than the rest of the page): a per-row filter, so the walk down the
+ * activity index stops at the page's end, and each `exists` reads one row by its key (`offset 0`
+ * keeps the planner from hashing every invoice of a large client instead).
+ * Security invoker: RLS decides.
  */
 create or replace function public.portal_activity(p_page integer default 1, p_page_size integer default 25)
 returns jsonb
@@ -2863,21 +2866,33 @@ declare
   me uuid := private.current_client_id();
 begin
   perform private.check_page(p_page, p_page_size);
-  return jsonb_build_object(
-    'page', p_page,
-    'page_size', p_page_size,
-    'total', (select count(*) from public.activity a
-               where a.client_id = me and private.shown_in_client_feed(a)),
-    'activity', coalesce((
-      select jsonb_agg(jsonb_build_object(
-               'id', a.id, 'kind', a.kind, 'summary', a.summary, 'subject_type', a.subject_type,
-               'subject_id', a.subject_id, 'details', a.details, 'actor', a.actor, 'at', a.at,
-               'person', a.person)
-               order by a.at desc, a.id desc)
-        from (select * from public.activity a
-               where a.client_id = me and private.shown_in_client_feed(a)
-               order by a.at desc, a.id desc
-               limit p_page_size offset (p_page - 1)::bigint * p_page_size) a), '[]'::jsonb));
+  return (
+    with feed as not materialized (  -- written into each use below, as if spelt out twice
+      select a.* from public.activity a
+       where a.client_id = me
+         and a.kind not in ('invoice_viewed', 'quote_viewed')
+         and case a.subject_type
+               when 'invoice' then exists (select from public.invoices i where i.id = a.subject_id offset 0)
+               when 'quote' then exists (select from public.quotes q where q.id = a.subject_id offset 0)
+               when 'payment' then exists (
+                 select from public.payments p join public.invoices i on i.id = p.invoice_id
+                  where p.id = a.subject_id offset 0)
+               else true
+             end
+    )
+    select jsonb_build_object(
+      'page', p_page,
+      'page_size', p_page_size,
+      'total', (select count(*) from feed),
+      'activity', coalesce((
+        select jsonb_agg(jsonb_build_object(
+                 'id', a.id, 'kind', a.kind, 'summary', a.summary, 'subject_type', a.subject_type,
+                 'subject_id', a.subject_id, 'details', a.details, 'actor', a.actor, 'at', a.at,
+                 'person', a.person)
+                 order by a.at desc, a.id desc)
+          from (select * from feed a
+                 order by a.at desc, a.id desc
+                 limit p_page_size offset (p_page - 1)::bigint * p_page_size) a), '[]'::jsonb)));
 end
 $$;
 
@@ -3036,7 +3051,7 @@ grant execute on function public.portal_contacts() to authenticated;
 /**
  * The signed-in client's dashboard in one call: outstanding balance per currency (with the
  * overdue part), the 5 latest invoices and quotes, and the 10 latest entries of the client's
- * feed (private.shown_in_client_feed).
+ * feed (the rule portal_activity follows).
  * Security invoker: RLS decides what the client sees.
  */
 create or replace function public.portal_dashboard() returns jsonb
@@ -3082,7 +3097,17 @@ begin
                'id', a.id, 'kind', a.kind, 'summary', a.summary, 'subject_type', a.subject_type,
                'subject_id', a.subject_id, 'details', a.details, 'at', a.at) order by a.at desc, a.id desc)
         from (select * from public.activity a
-               where a.client_id = me and private.shown_in_client_feed(a)
+               where a.client_id = me
+                 -- The feed's rule, exactly as portal_activity has it (see there).
+                 and a.kind not in ('invoice_viewed', 'quote_viewed')
+                 and case a.subject_type
+                       when 'invoice' then exists (select from public.invoices i where i.id = a.subject_id offset 0)
+                       when 'quote' then exists (select from public.quotes q where q.id = a.subject_id offset 0)
+                       when 'payment' then exists (
+                         select from public.payments p join public.invoices i on i.id = p.invoice_id
+                          where p.id = a.subject_id offset 0)
+                       else true
+                     end
                order by a.at desc, a.id desc
                limit 10) a), '[]'::jsonb)
   );
@@ -3128,19 +3153,25 @@ begin
     'sent_at', inv.sent_at,
     'updated_at', inv.updated_at,
     'items', private.document_items('invoice', inv.id),
-    -- A payment of several invoices is listed on each with this invoice's share of it.
+    -- A payment of several invoices is listed on each with this invoice's share of it. Two
+    -- disjoint sets, each read through its invoice index (not every payment of the client):
+    -- the payments with a share of this invoice, and this invoice's own payments with no share.
     'payments', coalesce((
       select jsonb_agg(jsonb_build_object(
-               'id', p.id, 'amount', coalesce(s.amount, p.amount), 'amount_refunded', p.amount_refunded,
+               'id', p.id, 'amount', coalesce(p.share_amount, p.amount), 'amount_refunded', p.amount_refunded,
                'currency', p.currency, 'method', p.method, 'status', p.status,
                'reference', p.receipt_number, 'card_brand', p.card_brand, 'card_last4', p.card_last4,
-               'paid_at', p.paid_at, 'shared_from', case when s.id is not null then p.amount end)
+               'paid_at', p.paid_at, 'shared_from', case when p.share_id is not null then p.amount end)
                order by p.paid_at, p.id)
-        from public.payments p
-        left join public.payment_shares s on s.payment_id = p.id and s.invoice_id = inv.id
-       where s.id is not null
-          or (p.invoice_id = inv.id
-              and not exists (select from public.payment_shares o where o.payment_id = p.id))), '[]'::jsonb),
+        from (select p.*, s.id as share_id, s.amount as share_amount
+                from public.payment_shares s
+                join public.payments p on p.id = s.payment_id
+               where s.invoice_id = inv.id
+              union all
+              select p.*, null, null
+                from public.payments p
+               where p.invoice_id = inv.id
+                 and not exists (select from public.payment_shares o where o.payment_id = p.id)) p), '[]'::jsonb),
     -- Money given back, each refund with its own line and document.
     'refunds', coalesce((
       select jsonb_agg(jsonb_build_object(
@@ -3391,12 +3422,11 @@ declare
 begin
   perform private.check_list_args('quote', p_status, array['all', 'pending', 'accepted', 'rejected', 'expired'], p_page, p_page_size);
 
-  with summaries as (
-    select private.quote_summary(q, today) as summary, q.issue_date, q.number
+  with mine as (
+    select q as quote, q.issue_date, q.number
       from public.quotes q
      where q.client_id = me  -- lets the planner use the index; RLS enforces it regardless
-  ),
-  mine as (select s.*, s.summary ->> 'state' as state from summaries s)
+  )
   select jsonb_build_object(
     'status', p_status,
     'page', p_page,
@@ -3418,10 +3448,11 @@ begin
                                 and q.valid_until < today) as sent_expired
                        from private.my_document_counts('quote') c) n),
     'quotes', coalesce((
-      select jsonb_agg(p.summary order by p.issue_date desc, p.number desc)
-        from (select m.summary, m.issue_date, m.number
+      select jsonb_agg(private.quote_summary(p.quote, today) order by p.issue_date desc, p.number desc)
+        from (select m.quote, m.issue_date, m.number
                 from mine m
-               where p_status in ('all', m.state)
+               -- All: no state to work out, so the index walk stops at the page's end.
+               where p_status = 'all' or p_status = private.quote_summary(m.quote, today) ->> 'state'
                order by m.issue_date desc, m.number desc
                limit p_page_size offset (p_page - 1)::bigint * p_page_size) p), '[]'::jsonb)
   ) into result;
@@ -4195,7 +4226,7 @@ drop policy if exists "Clients can view the items of their own invoices" on publ
 create policy "Clients can view the items of their own invoices"
   on public.invoice_items for select
   to authenticated
-  using (invoice_id in (select i.id from public.invoices i));
+  using (exists (select from public.invoices i where i.id = invoice_items.invoice_id));
 
 -- sql/policies/invoices.sql -------------------------------------------------------------------
 
@@ -4236,7 +4267,7 @@ create policy "Clients can view the shares of their own invoices"
   on public.payment_shares for select
   to authenticated
   using (client_id = (select private.current_client_id())
-         and invoice_id in (select i.id from public.invoices i));
+         and exists (select from public.invoices i where i.id = payment_shares.invoice_id));
 
 -- sql/policies/payments.sql -------------------------------------------------------------------
 
@@ -4253,7 +4284,7 @@ create policy "Clients can view payments of their own invoices"
   on public.payments for select
   to authenticated
   using (client_id = (select private.current_client_id())
-         and invoice_id in (select i.id from public.invoices i));
+         and exists (select from public.invoices i where i.id = payments.invoice_id));
 
 -- sql/policies/quote_items.sql ----------------------------------------------------------------
 
@@ -4266,7 +4297,7 @@ drop policy if exists "Clients can view the items of their own quotes" on public
 create policy "Clients can view the items of their own quotes"
   on public.quote_items for select
   to authenticated
-  using (quote_id in (select q.id from public.quotes q));
+  using (exists (select from public.quotes q where q.id = quote_items.quote_id));
 
 -- sql/policies/quotes.sql ---------------------------------------------------------------------
 
@@ -4306,7 +4337,7 @@ create policy "Clients can view refunds of their own invoices"
   on public.refunds for select
   to authenticated
   using (client_id = (select private.current_client_id())
-         and invoice_id in (select i.id from public.invoices i));
+         and exists (select from public.invoices i where i.id = refunds.invoice_id));
 
 -- sql/policies/settings.sql -------------------------------------------------------------------
 
