@@ -67,9 +67,11 @@ def test_another_clients_document_is_a_404_even_when_its_pdf_is_cached(signed_in
 
 
 def stamp_of(demo_db, kind, document_id):
-    """The stamp the worker and the emails get with the document (service side)."""
-    return demo_db.execute("select private.email_document(%s, %s) -> 'stamp'",
-                           (kind, document_id)).fetchone()[0]
+    """The stamp the worker and the emails get with the document (as the service)."""
+    with demo_db.transaction():
+        demo_db.execute("select set_config('request.jwt.claims', '{\"role\": \"service_role\"}', true)")
+        return demo_db.execute("select private.email_document(%s, %s) -> 'stamp'",
+                               (kind, document_id)).fetchone()[0]
 
 
 @pytest.mark.parametrize("change", ["item", "payment", "document", "settings"])
@@ -157,3 +159,11 @@ def test_the_worker_files_each_pdf_under_the_stamp_the_download_reads(new_client
     assert len(renders) == 1
     assert "Queued work, revised" in flat_text(download(browser, f"/invoices/{invoice_id}/pdf"))
     assert len(renders) == 1  # a hit
+
+
+def test_a_pdf_version_is_told_only_to_the_documents_client_or_the_service(demo_db):
+    asked = "select private.pdf_version('invoice', %s)"
+    assert demo_db.execute(asked, (ADA_PARTLY_PAID,)).fetchone()[0] is None  # nobody signed in
+    with demo_db.transaction():
+        demo_db.execute("select set_config('request.jwt.claims', '{\"role\": \"service_role\"}', true)")
+        assert demo_db.execute(asked, (ADA_PARTLY_PAID,)).fetchone()[0] >= 1

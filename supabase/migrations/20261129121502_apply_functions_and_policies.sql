@@ -1054,10 +1054,11 @@ grant execute on function private.notify_business(text, text, text, jsonb) to se
 
 /**
  * An invoice's or quote's PDF version (private.pdf_versions, raised by private.queue_pdf_renders
- * whenever something its PDF shows changes): 0 when it never changed since it was created before
- * versions were kept. Security definer, as the versions are private; it reveals a counter and
- * nothing else, and its only caller, public.pdf_stamp, asks it only about a document RLS has
- * already shown the caller.
+ * whenever something its PDF shows changes; 0 for a document that never changed since before
+ * versions were kept), for whoever may know it: the document's own client (public.pdf_stamp,
+ * after RLS has shown it the document) or the trusted server (service_role: the worker and the
+ * emails, through private.email_document). Anyone else gets null. Security definer: the
+ * versions are private.
  */
 create or replace function private.pdf_version(p_kind text, p_document_id uuid) returns bigint
 language sql
@@ -1065,8 +1066,16 @@ stable
 security definer
 set search_path = ''
 as $$
-  select coalesce((select v.version from private.pdf_versions v
-                    where v.kind = p_kind and v.document_id = p_document_id), 0)
+  select coalesce(v.version, 0)
+    from (select) asked
+    left join private.pdf_versions v on v.kind = p_kind and v.document_id = p_document_id
+   where auth.role() = 'service_role'
+      or (p_kind = 'invoice' and exists (
+            select from public.invoices i
+             where i.id = p_document_id and i.client_id = private.current_client_id()))
+      or (p_kind = 'quote' and exists (
+            select from public.quotes q
+             where q.id = p_document_id and q.client_id = private.current_client_id()))
 $$;
 
 revoke all on function private.pdf_version(text, uuid) from public, anon, authenticated, service_role;
