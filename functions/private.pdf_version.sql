@@ -7,21 +7,33 @@
  * versions are private.
  */
 create or replace function private.pdf_version(p_kind text, p_document_id uuid) returns bigint
-language sql
+language plpgsql
 stable
 security definer
 set search_path = ''
 as $$
-  select coalesce(v.version, 0)
-    from (select) asked
-    left join private.pdf_versions v on v.kind = p_kind and v.document_id = p_document_id
-   where auth.role() = 'service_role'
-      or (p_kind = 'invoice' and exists (
-            select from public.invoices i
-             where i.id = p_document_id and i.client_id = private.current_client_id()))
-      or (p_kind = 'quote' and exists (
-            select from public.quotes q
-             where q.id = p_document_id and q.client_id = private.current_client_id()))
+declare
+  allowed boolean := auth.role() = 'service_role';
+  found_version bigint;
+begin
+  -- PL/pgSQL, not SQL: a definer SQL function with a search_path is re-planned on every call
+  -- (several times the cost of the lookup); PL/pgSQL keeps its plans for the session.
+  if not coalesce(allowed, false) then
+    if p_kind = 'invoice' then
+      allowed := exists (select from public.invoices i where i.id = p_document_id
+                            and i.client_id = private.current_client_id());
+    elsif p_kind = 'quote' then
+      allowed := exists (select from public.quotes q where q.id = p_document_id
+                            and q.client_id = private.current_client_id());
+    end if;
+    if not coalesce(allowed, false) then
+      return null;
+    end if;
+  end if;
+  select v.version into found_version from private.pdf_versions v
+   where v.kind = p_kind and v.document_id = p_document_id;
+  return coalesce(found_version, 0);
+end
 $$;
 
 revoke all on function private.pdf_version(text, uuid) from public, anon, authenticated, service_role;
