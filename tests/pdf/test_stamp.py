@@ -167,3 +167,26 @@ def test_a_pdf_version_is_told_only_to_the_documents_client_or_the_service(demo_
     with demo_db.transaction():
         demo_db.execute("select set_config('request.jwt.claims', '{\"role\": \"service_role\"}', true)")
         assert demo_db.execute(asked, (ADA_PARTLY_PAID,)).fetchone()[0] >= 1
+
+
+def test_the_email_attaches_the_pdf_the_download_serves(new_client, add_invoice, demo_db, demo_app,
+                                                        renders):
+    """The email of a sent invoice files its PDF under the stamp read with the document: the
+    client's download then finds that very file."""
+    import mailbox
+
+    from app.outbox import deliver_outbox
+
+    browser, client_id = new_client("Mailed Client")
+    email = demo_db.execute("select email from public.clients where id = %s", (client_id,)).fetchone()[0]
+    invoice_id = add_invoice(client_id, [("Mailed work", 1, 1000, 0)], status="draft")
+    demo_db.execute("update public.invoices set status = 'sent' where id = %s", (invoice_id,))
+    while deliver_outbox(demo_app, limit=50):
+        pass
+    # The client's sign-in link went there too: the one with a PDF is the invoice's.
+    [attached] = [part.get_payload(decode=True)
+                  for message in mailbox.Maildir(demo_app.config["MAILBOX_DIR"]) if message["To"] == email
+                  for part in message.walk() if part.get_content_type() == "application/pdf"]
+    rendered = len(renders)
+    assert download(browser, f"/invoices/{invoice_id}/pdf") == attached
+    assert len(renders) == rendered  # a hit
