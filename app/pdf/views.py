@@ -69,8 +69,8 @@ def pdf_download(kind: str, document_id, read: tuple[str, dict]) -> Response:
     cache, logo = pdf_cache(), business_logo(profile)
     pdf = cache.get(stamp_key(kind, stamp, profile, logo))
     if pdf is None:
-        document, client = call_together(read, ("portal_profile", {}))
-        _, pdf = document_pdf(kind, document, client["client"], profile, stamp)
+        document, client_profile = call_together(read, ("portal_profile", {}))
+        _, pdf = document_pdf(kind, document, client_profile["client"], profile, stamp)
     return attachment(pdf, pdf_filename(kind, stamp["number"]))
 
 
@@ -108,6 +108,8 @@ def document_pdf(kind: str, document: dict, client: dict, business: dict,
     it was sent (frozen on it); the live client and business fill in documents issued before,
     and the live profile gives the branding."""
     parties = document.get("parties") or {}
+    # Only the client's details the PDF prints: the download (portal_profile) and the worker
+    # (email_document) read the client in different shapes, and must render the same PDF.
     client = parties.get("client") or {name: client.get(name) for name in PRINTED_CLIENT_FIELDS}
     data = {"kind": kind, "document": document, "client": client,
             "business": {**business, **(parties.get("business") or {})},
