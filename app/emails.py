@@ -88,5 +88,7 @@ def attachments_for(app: Flask, kind: str, context: dict, business: dict) -> lis
     from app.pdf.views import document_pdf
 
     document_kind = kind.removesuffix("_sent")
-    filename, pdf = document_pdf(document_kind, context["document"], context["client"], business)
+    # The stamp comes with the document (email_document): the same cache entry as the download.
+    filename, pdf = document_pdf(document_kind, context["document"], context["client"], business,
+                                 context.get("stamp"))
     return [{"filename": filename, "content_type": "application/pdf", "bytes": pdf}]

@@ -7,8 +7,8 @@ sign-in pages make, then times, each over --samples runs after a warm-up:
   render           render_pdf() alone, on the HTML the download would render
   download, miss   the whole request with an empty cache: data read as the client (RLS),
                    template, render, cache write
-  download, cache  the whole request when the PDF is in the cache: session check, data read as
-                   the client, cache key, cache read
+  download, cache  the whole request when the PDF is in the cache: the session check and the
+                   document's stamp read as the client (one round trip), cache key, file read
   static file      the same app serving a file of the same size (send_from_directory)
 
 First the worker renders what the triggers queued (app/pdf/prerender.py) into an empty cache,

@@ -1,7 +1,9 @@
 /**
  * The worker's read of a sent invoice or quote for its email: the document as the client's page
- * shows it (portal_invoice/portal_quote, read as the owner) and the client. Null when it is no
- * longer sent (a draft again, void, archived): then nothing goes out. Security definer, to read
+ * shows it (portal_invoice/portal_quote, read as the owner), the client, and the stamp its PDF
+ * is cached under (pdf_stamp), read in the same statement as the document, so a PDF rendered
+ * from this document is never filed under a newer stamp. Null when it is no longer sent (a draft
+ * again, void, archived): then nothing goes out. Security definer, to read
  * the client's document past RLS as its page would; called through public.email_document.
  */
 create or replace function private.email_document(p_kind text, p_id uuid) returns jsonb
@@ -30,7 +32,8 @@ begin
     'client', (select jsonb_build_object('id', c.id, 'name', c.name, 'email', c.email,
                  'address_line1', c.address_line1, 'address_line2', c.address_line2, 'city', c.city,
                  'region', c.region, 'postal_code', c.postal_code, 'country', c.country)
-                 from public.clients c where c.id = client_id));
+                 from public.clients c where c.id = client_id),
+    'stamp', public.pdf_stamp(p_kind, p_id));
 end
 $$;
 

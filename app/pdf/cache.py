@@ -1,5 +1,7 @@
-"""Rendered PDFs on disk, content-addressed: the key is a hash of everything a PDF is rendered
-from, so a changed document or settings row simply has another key, and nothing expires by time."""
+"""Rendered PDFs on disk, by a key that follows what a PDF is rendered from: a hash of all of it
+(receipts, statements), or of versions that name it (an invoice's or quote's stamp, see
+app/pdf/views.py:stamp_key). A changed document or settings row simply has another key, and
+nothing expires by time."""
 
 import hashlib
 import json
@@ -26,7 +28,8 @@ def write_atomically(path: Path, data: bytes) -> None:
 
 
 def cache_key(template_version: str, data: dict, logo_sha256: str | None) -> str:
-    """sha256 of the templates' version, the JSON of the data rendered and the logo's bytes."""
+    """sha256 of the templates' version, the JSON of `data` (what is rendered, or the versions
+    naming it) and the logo's bytes."""
     digest = hashlib.sha256(template_version.encode())
     digest.update(json.dumps(data, sort_keys=True, separators=(",", ":"), default=str).encode())
     digest.update((logo_sha256 or "no logo").encode())

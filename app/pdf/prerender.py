@@ -1,7 +1,8 @@
 """PDFs rendered ahead of time: the worker takes the invoices and quotes the database queued when
 something their PDF shows changed (private.pdf_renders, filled by triggers) and renders each
-through the download's own path (app/pdf/views.py:document_pdf) into the shared cache, so a
-client's download finds it there."""
+through the download's own path (app/pdf/views.py:document_pdf) into the shared cache, under the
+document's stamp, so a client's download finds it there. A document whose stamp has not changed
+(a client renamed after the document froze its parties) is found in the cache and not rendered."""
 
 import logging
 
@@ -18,12 +19,13 @@ def render_queued_pdfs(app, limit: int = 20) -> int:
         queued = data.call_as_service("claim_pdf_renders", p_limit=limit)
         business = data.call_as_service("business_profile") if queued else {}
         for entry in queued:
-            # As the client's page shows it (null once no longer visible: nothing to render).
+            # As the client's page shows it (null once no longer visible: nothing to render),
+            # with the stamp its PDF is filed under, read in the same statement.
             found = data.call_as_service("email_document", p_kind=entry["kind"], p_id=entry["id"])
             if found is None:
                 continue
             try:
-                document_pdf(entry["kind"], found["document"], found["client"], business)
+                document_pdf(entry["kind"], found["document"], found["client"], business, found["stamp"])
             except Exception:  # one bad document must not stop the others; downloads still work
                 log.exception("rendering the PDF of %s %s failed", entry["kind"], entry["id"])
             else:

@@ -15,7 +15,7 @@ from app.formatting import language
 from app.i18n import gettext as _
 from app.pdf import bp
 from app.pdf.cache import PdfCache, cache_key
-from app.pdf.logo import logo_for
+from app.pdf.logo import Logo, logo_for
 from app.pdf.render import FONTS, render_pdf
 
 TEMPLATES = Path(__file__).resolve().parent.parent / "templates" / "pdf"
@@ -36,14 +36,14 @@ def plain_filename(name: str) -> str:
 @login_required
 def invoice_pdf(invoice_id):
     """An invoice as a PDF download."""
-    return pdf_download("invoice", ("portal_invoice", {"p_invoice_id": str(invoice_id)}))
+    return pdf_download("invoice", invoice_id, ("portal_invoice", {"p_invoice_id": str(invoice_id)}))
 
 
 @bp.get("/quotes/<uuid:quote_id>/pdf")
 @login_required
 def quote_pdf(quote_id):
     """A quote as a PDF download."""
-    return pdf_download("quote", ("portal_quote", {"p_quote_id": str(quote_id)}))
+    return pdf_download("quote", quote_id, ("portal_quote", {"p_quote_id": str(quote_id)}))
 
 
 @cache
@@ -57,53 +57,107 @@ def template_version() -> str:
     return digest.hexdigest()
 
 
-def pdf_download(kind: str, read: tuple[str, dict]) -> Response:
-    """The document's PDF. Everything is read with the client's identity first (RLS decides):
-    the document and the client in one round trip, the business profile as the process keeps
-    it. Only then is the cache asked, which the worker filled when the document changed."""
-    document, profile = call_together(read, ("portal_profile", {}))
-    filename, pdf = document_pdf(kind, document, profile["client"], business())
-    return attachment(pdf, filename)
+def pdf_download(kind: str, document_id, read: tuple[str, dict]) -> Response:
+    """The document's PDF. First its stamp, read as the client (RLS decides: another client's
+    document is not found, even when its PDF is cached) in the round trip that checks the
+    session; the business profile as the process keeps it. Usually that is all: the worker
+    filled the cache when the document changed. On a miss, the document and the client are read
+    as today, rendered and filed under the stamp read first (the content is at least as new
+    as the stamp, never older)."""
+    stamp, = call_together(("pdf_stamp", {"p_kind": kind, "p_id": str(document_id)}))
+    profile = business()
+    cache, logo = pdf_cache(), business_logo(profile)
+    pdf = cache.get(stamp_key(kind, stamp, profile, logo))
+    if pdf is None:
+        document, client_profile = call_together(read, ("portal_profile", {}))
+        _, pdf = document_pdf(kind, document, client_profile["client"], profile, stamp)
+    return attachment(pdf, pdf_filename(kind, stamp["number"]))
 
 
-def document_pdf(kind: str, document: dict, client: dict, business: dict) -> tuple[str, bytes]:
-    """(filename, PDF) of an invoice or quote, from the cache unless something it shows has
-    changed: the download and the emails that attach it (app/emails.py) share it. An issued
-    document prints its parties as they were when it was sent (frozen on it); the live client
-    and business fill in documents issued before, and the live profile gives the branding."""
+def pdf_filename(kind: str, number: str) -> str:
+    title = _("Invoice") if kind == "invoice" else _("Quote")
+    return plain_filename(f"{title}-{number}.pdf")
+
+
+def portal_url(kind: str, document_id) -> str:
+    return current_app.config["PORTAL_BASE_URL"].rstrip("/") + f"/{kind}s/{document_id}"
+
+
+def stamp_key(kind: str, stamp: dict, business: dict, logo: Logo | None) -> str:
+    """The one cache key of an invoice's or quote's PDF, for the download, the worker and the
+    emails alike: what the PDF is rendered from, named by versions rather than read. The
+    document by its stamp (public.pdf_stamp: its PDF version, which the database raises when
+    its lines, payments, parties or, for a document printing its client live, the client
+    change; its state today, which the calendar changes), the business's settings by their
+    version (settings.updated_at: branding, contact details, time zone), the logo's bytes, the
+    templates, the language and the portal link printed on it."""
+    return cache_key(template_version(), {
+        "template": f"pdf/{kind}.html", "kind": kind, "id": str(stamp["id"]),
+        "version": stamp["version"], "state": stamp["state"], "language": language(),
+        "profile_version": business.get("updated_at"),
+        "portal_url": portal_url(kind, stamp["id"])}, logo.sha256 if logo else None)
+
+
+def document_pdf(kind: str, document: dict, client: dict, business: dict,
+                 stamp: dict | None) -> tuple[str, bytes]:
+    """(filename, PDF) of an invoice or quote, from the cache under its stamp (read with the
+    document: private.email_document, or before it: the download), else rendered and stored
+    there: the download, the worker (app/pdf/prerender.py) and the emails that attach it
+    (app/emails.py) share it. Without a stamp (the emails' demo data) the key is a hash of
+    everything shown, as for receipts. An issued document prints its parties as they were when
+    it was sent (frozen on it); the live client and business fill in documents issued before,
+    and the live profile gives the branding."""
     parties = document.get("parties") or {}
     # Only the client's details the PDF prints: the download (portal_profile) and the worker
-    # (email_document) read the client in different shapes, and must find the same key.
+    # (email_document) read the client in different shapes, and must render the same PDF.
     client = parties.get("client") or {name: client.get(name) for name in PRINTED_CLIENT_FIELDS}
     data = {"kind": kind, "document": document, "client": client,
             "business": {**business, **(parties.get("business") or {})},
-            "portal_url": current_app.config["PORTAL_BASE_URL"].rstrip("/")
-                          + f"/{kind}s/{document['id']}"}
-    title = _("Invoice") if kind == "invoice" else _("Quote")
-    filename = plain_filename(f"{title}-{document['number']}.pdf")
-    return filename, cached_pdf(f"pdf/{kind}.html", data, business)
+            "portal_url": portal_url(kind, document["id"])}
+    filename = pdf_filename(kind, document["number"])
+    template = f"pdf/{kind}.html"
+    if stamp is None:
+        return filename, cached_pdf(template, data, business)
+    cache, logo = pdf_cache(), business_logo(business)
+    key = stamp_key(kind, stamp, business, logo)
+    return filename, cache.get(key) or render_into(cache, key, template,
+                                                   {**data, "language": language()}, business, logo)
+
+
+def pdf_cache() -> PdfCache:
+    return PdfCache.from_config(current_app.config)
+
+
+def business_logo(business: dict) -> Logo | None:
+    """The business's logo, fetched at most once a day and kept beside the cache."""
+    development = current_app.testing or current_app.config.get("PORTAL_ENV") == "development"
+    return logo_for(business.get("logo_url"), pdf_cache().directory / "logos", development)
 
 
 def cached_pdf(template: str, data: dict, business: dict) -> bytes:
     """The template rendered as a PDF with `data` (everything it shows) and the business's logo
-    and colour, from the cache unless something it shows has changed.
+    and colour, from the cache unless something it shows has changed: the key is a hash of all
+    of it (receipts, statements).
     In the language of the moment (the client's page, or the recipient's email under
     force_locale): the language is part of the data, so each language has its own cached copy."""
     data = {**data, "language": language()}
-    cache = PdfCache.from_config(current_app.config)
-    development = current_app.testing or current_app.config.get("PORTAL_ENV") == "development"
-    logo = logo_for(business.get("logo_url"), cache.directory / "logos", development)
+    cache, logo = pdf_cache(), business_logo(business)
     key = cache_key(template_version(), {"template": template, **data}, logo.sha256 if logo else None)
-    pdf = cache.get(key)
-    if pdf is None:
-        brand = business.get("brand_primary") or ""
-        html = render_template(template, **data, fonts=FONTS, logo=logo,
-                               brand=brand if COLOUR.match(brand) else FALLBACK["brand_primary"])
-        pdf = render_pdf(html)
-        try:
-            cache.put(key, pdf)
-        except OSError:
-            current_app.logger.exception("PDF cache not written")
+    return cache.get(key) or render_into(cache, key, template, data, business, logo)
+
+
+def render_into(cache: PdfCache, key: str, template: str, data: dict, business: dict,
+                logo: Logo | None) -> bytes:
+    """Renders the template and files the PDF under `key` (a cache that cannot be written
+    only costs a render next time)."""
+    brand = business.get("brand_primary") or ""
+    html = render_template(template, **data, fonts=FONTS, logo=logo,
+                           brand=brand if COLOUR.match(brand) else FALLBACK["brand_primary"])
+    pdf = render_pdf(html)
+    try:
+        cache.put(key, pdf)
+    except OSError:
+        current_app.logger.exception("PDF cache not written")
     return pdf
 
 

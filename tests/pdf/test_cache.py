@@ -60,3 +60,36 @@ def test_the_template_version_follows_the_templates(tmp_path, monkeypatch):
     views.template_version.cache_clear()  # a new process, as after a deployment
     assert views.template_version() != before
     views.template_version.cache_clear()
+
+
+STAMP = {"kind": "invoice", "id": "00000000-0000-4000-8001-000000000002", "number": "INV-0002",
+         "state": "unpaid", "version": 3}
+PROFILE = {"name": "Northwind", "updated_at": "2026-01-01T00:00:00+00:00"}
+
+
+def test_a_documents_key_is_made_of_its_stamp_and_the_versions_around_it(demo_app, monkeypatch):
+    """stamp_key, the one key of the download, the worker and the emails: each part changes it,
+    and the rest of the stamp (the number) or of the profile (already versioned) does not."""
+    from flask_babel import force_locale
+
+    with demo_app.test_request_context():
+        key = views.stamp_key("invoice", STAMP, PROFILE, None)
+        assert key == views.stamp_key("invoice", dict(STAMP), dict(PROFILE), None)
+        assert key == views.stamp_key("invoice", {**STAMP, "number": "INV-0002"}, PROFILE, None)
+        assert key == views.stamp_key("invoice", STAMP, {**PROFILE, "name": "Renamed"}, None)
+        changed = [
+            views.stamp_key("invoice", {**STAMP, "version": 4}, PROFILE, None),
+            views.stamp_key("invoice", {**STAMP, "state": "overdue"}, PROFILE, None),
+            views.stamp_key("invoice", {**STAMP, "id": "00000000-0000-4000-8001-000000000003"},
+                            PROFILE, None),
+            views.stamp_key("quote", STAMP, PROFILE, None),
+            views.stamp_key("invoice", STAMP, {**PROFILE, "updated_at": "2026-01-02"}, None),
+            views.stamp_key("invoice", STAMP, PROFILE, type("Logo", (), {"sha256": "0" * 64})()),
+        ]
+        with force_locale("fr"):
+            changed.append(views.stamp_key("invoice", STAMP, PROFILE, None))
+        monkeypatch.setitem(demo_app.config, "PORTAL_BASE_URL", "https://portal.example")
+        changed.append(views.stamp_key("invoice", STAMP, PROFILE, None))
+        monkeypatch.setattr(views, "template_version", lambda: "another layout")
+        changed.append(views.stamp_key("invoice", STAMP, PROFILE, None))
+    assert len({key, *changed}) == len(changed) + 1

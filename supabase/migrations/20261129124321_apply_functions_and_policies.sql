@@ -678,8 +678,10 @@ revoke all on function private.duration_words(integer) from public, anon, authen
 
 /**
  * The worker's read of a sent invoice or quote for its email: the document as the client's page
- * shows it (portal_invoice/portal_quote, read as the owner) and the client. Null when it is no
- * longer sent (a draft again, void, archived): then nothing goes out. Security definer, to read
+ * shows it (portal_invoice/portal_quote, read as the owner), the client, and the stamp its PDF
+ * is cached under (pdf_stamp), read in the same statement as the document, so a PDF rendered
+ * from this document is never filed under a newer stamp. Null when it is no longer sent (a draft
+ * again, void, archived): then nothing goes out. Security definer, to read
  * the client's document past RLS as its page would; called through public.email_document.
  */
 create or replace function private.email_document(p_kind text, p_id uuid) returns jsonb
@@ -708,7 +710,8 @@ begin
     'client', (select jsonb_build_object('id', c.id, 'name', c.name, 'email', c.email,
                  'address_line1', c.address_line1, 'address_line2', c.address_line2, 'city', c.city,
                  'region', c.region, 'postal_code', c.postal_code, 'country', c.country)
-                 from public.clients c where c.id = client_id));
+                 from public.clients c where c.id = client_id),
+    'stamp', public.pdf_stamp(p_kind, p_id));
 end
 $$;
 
@@ -1067,6 +1070,49 @@ $$;
 
 revoke all on function private.notify_business(text, text, text, jsonb) from public, anon, authenticated, service_role;
 grant execute on function private.notify_business(text, text, text, jsonb) to service_role;
+
+-- functions/private.pdf_version.sql -----------------------------------------------------------
+
+/**
+ * An invoice's or quote's PDF version (private.pdf_versions, raised by private.queue_pdf_renders
+ * whenever something its PDF shows changes; 0 for a document that never changed since before
+ * versions were kept), for whoever may know it: the document's own client (public.pdf_stamp,
+ * after RLS has shown it the document) or the trusted server (service_role: the worker and the
+ * emails, through private.email_document). Anyone else gets null. Security definer: the
+ * versions are private.
+ */
+create or replace function private.pdf_version(p_kind text, p_document_id uuid) returns bigint
+language plpgsql
+stable
+security definer
+set search_path = ''
+as $$
+declare
+  allowed boolean := auth.role() = 'service_role';
+  found_version bigint;
+begin
+  -- PL/pgSQL, not SQL: a definer SQL function with a search_path is re-planned on every call
+  -- (several times the cost of the lookup); PL/pgSQL keeps its plans for the session.
+  if not coalesce(allowed, false) then
+    if p_kind = 'invoice' then
+      allowed := exists (select from public.invoices i where i.id = p_document_id
+                            and i.client_id = private.current_client_id());
+    elsif p_kind = 'quote' then
+      allowed := exists (select from public.quotes q where q.id = p_document_id
+                            and q.client_id = private.current_client_id());
+    end if;
+    if not coalesce(allowed, false) then
+      return null;
+    end if;
+  end if;
+  select v.version into found_version from private.pdf_versions v
+   where v.kind = p_kind and v.document_id = p_document_id;
+  return coalesce(found_version, 0);
+end
+$$;
+
+revoke all on function private.pdf_version(text, uuid) from public, anon, authenticated, service_role;
+grant execute on function private.pdf_version(text, uuid) to authenticated;
 
 -- functions/private.queue_booking_email.sql ---------------------------------------------------
 
@@ -2691,6 +2737,56 @@ $$;
 
 revoke all on function public.payment_settings() from public, anon, authenticated, service_role;
 grant execute on function public.payment_settings() to service_role;
+
+-- functions/pdf_stamp.sql ---------------------------------------------------------------------
+
+/**
+ * What a document's PDF is filed under in the cache (app/pdf/views.py:stamp_key), for the
+ * signed-in client: the document's number, its state today (the calendar turns an invoice
+ * overdue or a quote expired without changing a row) and its PDF version (private.pdf_version).
+ * One index lookup, no lines: a cached download reads only this. RLS decides exactly as for
+ * portal_invoice and portal_quote: another client's document, a draft or an archived one raises
+ * what a missing one does (not found), so the stamp is what authorises a download from the cache.
+ * The worker and the emails get the same stamp with the document (private.email_document).
+ */
+create or replace function public.pdf_stamp(p_kind text, p_id uuid) returns jsonb
+language plpgsql
+stable
+security invoker
+set search_path = ''
+as $$
+declare
+  stamp jsonb;
+begin
+  if p_kind = 'invoice' then
+    select jsonb_build_object(
+             'kind', 'invoice', 'id', i.id, 'number', i.number,
+             'state', private.invoice_summary(i, private.business_today()) ->> 'state',
+             'version', private.pdf_version('invoice', i.id))
+      into stamp
+      from public.invoices i where i.id = p_id;  -- RLS filters
+    if stamp is null then
+      raise exception 'Invoice not found.' using errcode = 'P0002';
+    end if;
+  elsif p_kind = 'quote' then
+    select jsonb_build_object(
+             'kind', 'quote', 'id', q.id, 'number', q.number,
+             'state', private.quote_summary(q, private.business_today()) ->> 'state',
+             'version', private.pdf_version('quote', q.id))
+      into stamp
+      from public.quotes q where q.id = p_id;  -- RLS filters
+    if stamp is null then
+      raise exception 'Quote not found.' using errcode = 'P0002';
+    end if;
+  else
+    raise exception 'Unknown document kind: %', p_kind using errcode = '22023';
+  end if;
+  return stamp;
+end
+$$;
+
+revoke all on function public.pdf_stamp(text, uuid) from public, anon, authenticated, service_role;
+grant execute on function public.pdf_stamp(text, uuid) to authenticated;
 
 -- functions/plan_payment.sql ------------------------------------------------------------------
 
