@@ -10,17 +10,24 @@ security invoker
 set search_path = ''
 as $$
 begin
-  -- PL/pgSQL, not SQL: its plan is kept for the session instead of made on every call.
+  -- PL/pgSQL, not SQL: its plans are kept for the session instead of made on every call. One
+  -- query per kind, not a union: see private.document_items (JIT on a switched-off branch).
+  if p_invoice_id is not null then
+    return (
+      select coalesce(jsonb_agg(jsonb_build_object('rate', t.tax_rate, 'taxable', t.taxable, 'tax', t.tax)
+                                order by t.tax_rate), '[]'::jsonb)
+        from (select i.tax_rate, sum(i.amount) as taxable, sum(i.tax_amount) as tax
+                from public.invoice_items i
+               where i.invoice_id = p_invoice_id
+               group by i.tax_rate) t);
+  end if;
   return (
     select coalesce(jsonb_agg(jsonb_build_object('rate', t.tax_rate, 'taxable', t.taxable, 'tax', t.tax)
                               order by t.tax_rate), '[]'::jsonb)
-      from (select it.tax_rate, sum(it.amount) as taxable, sum(it.tax_amount) as tax
-              from (select i.tax_rate, i.amount, i.tax_amount from public.invoice_items i
-                     where i.invoice_id = p_invoice_id
-                    union all
-                    select q.tax_rate, q.amount, q.tax_amount from public.quote_items q
-                     where q.quote_id = p_quote_id) it
-             group by it.tax_rate) t);
+      from (select q.tax_rate, sum(q.amount) as taxable, sum(q.tax_amount) as tax
+              from public.quote_items q
+             where q.quote_id = p_quote_id
+             group by q.tax_rate) t);
 end
 $$;
 
