@@ -113,6 +113,22 @@ def timing(url: str, n: int) -> None:
     print("page totals (session check included):")
     for label, ms in totals.items():
         print(f"  {label:<32}{ms:8.3f} ms")
+    # PL/pgSQL plans a statement anew for each of its first five calls in a connection (custom
+    # plans) before it keeps a generic one: a plan that costs too much there (e.g. one that sets
+    # off JIT compilation) hurts every new pooled connection and hides from the medians above.
+    print("a new connection, slowest of its first five calls (target: under 10x the median):")
+    for label, statements in PAGES.items():
+        for statement, param in statements:
+            k = next(k for k in range(20) if not param or docs[k][param - 1])
+            with psycopg.connect(url, autocommit=True) as fresh:
+                slowest = 0.0
+                for _ in range(5):
+                    as_client(fresh, claims[k])
+                    t = time.perf_counter()
+                    fresh.execute(statement, (docs[k][param - 1],) if param else None).fetchall()
+                    slowest = max(slowest, time.perf_counter() - t)
+                    fresh.execute("rollback")
+            print(f"  {label + ': ' + statement.split('(')[0][14:]:<45}{slowest * 1000:8.3f} ms", flush=True)
 
 
 def shapes(url: str, clients: int) -> dict:
