@@ -116,7 +116,8 @@ def timing(url: str, n: int) -> None:
     # PL/pgSQL plans a statement anew for each of its first five calls in a connection (custom
     # plans) before it keeps a generic one: a plan that costs too much there (e.g. one that sets
     # off JIT compilation) hurts every new pooled connection and hides from the medians above.
-    print("a new connection, slowest of its first five calls (target: under 10x the median):")
+    print("a new connection, slowest of its first five calls (its first call loads the catalog"
+          " and plans: tens of ms; a costly custom plan shows as hundreds):")
     for label, statements in PAGES.items():
         for statement, param in statements:
             k = next(k for k in range(20) if not param or docs[k][param - 1])
