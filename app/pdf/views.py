@@ -62,7 +62,7 @@ def pdf_download(kind: str, document_id, read: tuple[str, dict]) -> Response:
     document is not found, even when its PDF is cached) in the round trip that checks the
     session; the business profile as the process keeps it. Usually that is all: the worker
     filled the cache when the document changed. On a miss, the document and the client are read
-    as today, rendered and filed under the stamp read first (the content is at least as new
+    in full, rendered and filed under the stamp read first (the content is at least as new
     as the stamp, never older)."""
     stamp, = call_together(("pdf_stamp", {"p_kind": kind, "p_id": str(document_id)}))
     profile = business()
