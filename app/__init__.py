@@ -3,7 +3,7 @@
 from flask import Flask
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from app import activity_text, branding, config, data, errors, formatting, i18n, links, security
+from app import activity_text, branding, config, data, errors, formatting, i18n, links, page_cache, security
 from app.auth import session
 
 
@@ -30,6 +30,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     session.init_app(app)
     i18n.init_app(app)
     security.init_app(app)
+    page_cache.init_app(app)
     errors.init_app(app)
     branding.init_app(app)
     formatting.init_app(app)

@@ -56,6 +56,8 @@ def from_environment(env=None) -> dict:
         "DATABASE_POOL_TIMEOUT": integer("DATABASE_POOL_TIMEOUT", 3, minimum=0.1, kind=float),
         "DATABASE_STATEMENT_TIMEOUT_MS": integer("DATABASE_STATEMENT_TIMEOUT_MS", 5000, minimum=100),
         "DATABASE_LOCK_TIMEOUT_MS": integer("DATABASE_LOCK_TIMEOUT_MS", 2000, minimum=100),
+        # How many rendered pages each process keeps (app/page_cache.py); 0 keeps none.
+        "PAGE_CACHE_SIZE": integer("PAGE_CACHE_SIZE", 1000, minimum=0),
         "SUPABASE_URL": env.get("SUPABASE_URL"),
         "SUPABASE_ANON_KEY": env.get("SUPABASE_ANON_KEY"),
         "SUPABASE_SERVICE_ROLE_KEY": env.get("SUPABASE_SERVICE_ROLE_KEY"),

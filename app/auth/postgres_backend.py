@@ -77,11 +77,13 @@ class PostgresAuth:
             raise SessionEnded("revoked") from error
         return Resumed(ClientIdentity(stored["access_token"], claims), stored)
 
-    def call_checking_session(self, identity: ClientIdentity, calls: list[tuple[str, dict]]):
-        """The session check and the calls in one round trip: the profile version, the results."""
+    def call_checking_session(self, identity: ClientIdentity, calls: list[tuple[str, dict]],
+                              **page):
+        """The session check and the calls in one round trip: the profile version, the results.
+        `page`: a kept page's call (PostgresData.call_checking_session's page_call, kept_version)."""
         try:
             state, results = self.data.call_checking_session(
-                identity, self.config["SESSION_IDLE_SECONDS"], datetime.now(UTC), calls)
+                identity, self.config["SESSION_IDLE_SECONDS"], datetime.now(UTC), calls, **page)
         except DataError as error:
             state = getattr(error, "session_state", None)
             if state and state["status"] != "active":

@@ -81,16 +81,16 @@ def call_as_client(function: str, **args):
     return call_together((function, args))[0]
 
 
-def call_together(*calls: tuple[str, dict]) -> list:
+def call_together(*calls: tuple[str, dict], **page) -> list:
     """Several functions as the signed-in client, in order; all or none take effect in
     Postgres mode, where the request's first call also checks the session in the same round
     trip. An ended session raises SessionEnded, which login_required turns into the sign-in
-    page."""
+    page. `page` is for app/page_cache.py only (see page_identity)."""
     identity = _claimed_identity()
     if g.get("session_unchecked"):
         try:
             g.profile_version, results = get_backend(current_app).call_checking_session(
-                identity, list(calls))
+                identity, list(calls), **page)
         except SessionEnded as ended:
             _end_session(ended.reason)
             raise
@@ -104,6 +104,14 @@ def call_together(*calls: tuple[str, dict]) -> list:
         return results
     data = get_data(current_app)
     return [data.call_as_client(identity, function, **args) for function, args in calls]
+
+
+def page_identity():
+    """The claimed identity when this request's first call can be a kept page's
+    (app/page_cache.py): one whose session that call will check, in a mode whose calls carry
+    the check. None otherwise."""
+    identity = _claimed_identity()
+    return identity if identity is not None and g.get("session_unchecked") else None
 
 
 def call_as_service_then_client(service_call: tuple[str, dict], *calls: tuple[str, dict]):

@@ -12,6 +12,10 @@ from psycopg_pool import ConnectionPool, PoolTimeout
 from app.data.base import ClientIdentity, DataError, Unavailable, check_call, error_for
 
 SERVICE_CLAIMS = {"role": "service_role"}
+# A kept page's call: the page's version, and its data only when the version is not the one the
+# process keeps (app/page_cache.py). One statement, so the version is read in the data's snapshot.
+PAGE_CALL = ("select v, case when v = %(known_page_version)s then null else {} end"
+             " from private.page_version() v where v is not null")
 
 # `true` = transaction-local, as PostgREST sets them: the role and the claims end with the
 # transaction, so a pooled connection never carries one caller's identity into the next call.
@@ -34,17 +38,26 @@ class PostgresData:
         return self._call("service_role", SERVICE_CLAIMS, function, args)
 
     def call_checking_session(self, identity: ClientIdentity, idle_seconds: int, now,
-                              calls: list[tuple[str, dict]]) -> tuple[dict, list]:
+                              calls: list[tuple[str, dict]], page_call: bool = False,
+                              kept_version: str | None = None) -> tuple[dict, list]:
         """A page's one round trip: the session check (private.touch_current_session, which
         also returns the business profile's version) and the page's calls, as the client, in
         one pipelined transaction. Each call runs only while private.current_client_id()
-        accepts the caller, so an ended session yields the check's reason and no data."""
+        accepts the caller, so an ended session yields the check's reason and no data.
+
+        With page_call, the first call is a page's that the process may keep: its result is (the
+        page's version, its data), the data None when the version is still kept_version (the
+        version of the page kept, None when none is)."""
         statements = []
-        for function, args in calls:
+        for index, (function, args) in enumerate(calls):
             check_call(function, args)
-            call, params = _statement(function, args)
-            statements.append((
-                sql.SQL("{} where private.current_client_id() is not null").format(call), params))
+            call, params = _call(function, args)
+            if index == 0 and page_call:
+                statements.append((sql.SQL(PAGE_CALL).format(call),
+                                   {**params, "known_page_version": kept_version}))
+            else:
+                statements.append((sql.SQL("select {} where private.current_client_id() is not null")
+                                   .format(call), params))
         state = None
         try:
             with self._transaction("authenticated", identity.claims) as conn:
@@ -57,7 +70,10 @@ class PostgresData:
             error.session_state = _result_of(state)
             raise
         rows = [cursor.fetchone() for cursor in cursors]
-        return state.fetchone()[0], [row[0] if row else None for row in rows]
+        results = [row[0] if row else None for row in rows]
+        if page_call:
+            results[0] = tuple(rows[0]) if rows[0] else None
+        return state.fetchone()[0], results
 
     def call_as_service_then_client(self, service_call: tuple[str, dict], identity: ClientIdentity,
                                     calls: list[tuple[str, dict]]) -> tuple[Any, list]:
@@ -132,9 +148,14 @@ def _result_of(cursor) -> dict | None:
 
 
 def _statement(function: str, args: dict):
+    call, params = _call(function, args)
+    return sql.SQL("select {}").format(call), params
+
+
+def _call(function: str, args: dict):
     # Named arguments, as PostgREST passes a JSON body: order never matters and optional
     # parameters can be left out. Identifiers are quoted by psycopg, values are parameters.
-    call = sql.SQL("select {}({})").format(
+    call = sql.SQL("{}({})").format(
         sql.Identifier("public", function),
         sql.SQL(", ").join(
             sql.SQL("{} => {}").format(sql.Identifier(name), sql.Placeholder(name))

@@ -1,6 +1,7 @@
 from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import force_locale
 
+from app import page_cache
 from app.auth.session import call_as_client as call
 from app.auth.session import call_together, login_required
 from app.data import Conflict, InvalidInput, PermissionDenied
@@ -42,7 +43,8 @@ def chosen_filter(filters) -> str:
 @login_required
 def dashboard():
     """Outstanding balance, recent invoices and quotes, recent activity."""
-    return render_template("portal/dashboard.html", dashboard=call("portal_dashboard"))
+    return page_cache.page(lambda dashboard: render_template(
+        "portal/dashboard.html", dashboard=dashboard), ("portal_dashboard", {}))
 
 
 @bp.get("/invoices")
@@ -50,18 +52,19 @@ def dashboard():
 def invoices():
     """Invoices, filtered by All / Paid / Unpaid / Overdue, newest first."""
     status = chosen_filter(INVOICE_FILTERS)
-    listing = call("portal_invoices", p_status=status, p_page=page_number(), p_page_size=PAGE_SIZE)
-    return render_template("portal/invoices.html", listing=listing, filters=INVOICE_FILTERS)
+    return page_cache.page(lambda listing: render_template(
+        "portal/invoices.html", listing=listing, filters=INVOICE_FILTERS),
+        ("portal_invoices", {"p_status": status, "p_page": page_number(), "p_page_size": PAGE_SIZE}))
 
 
 @bp.get("/invoices/<uuid:invoice_id>")
 @login_required
 def invoice(invoice_id):
     """One invoice: items, totals, payment history."""
-    document, _ = call_together(
+    return page_cache.page(
+        lambda document, _: render_template("portal/invoice.html", invoice=document),
         ("portal_invoice", {"p_invoice_id": str(invoice_id)}),
         ("record_document_view", {"p_document_type": "invoice", "p_document_id": str(invoice_id)}))
-    return render_template("portal/invoice.html", invoice=document)
 
 
 @bp.get("/quotes")
@@ -69,18 +72,19 @@ def invoice(invoice_id):
 def quotes():
     """Quotes, filtered by All / Pending / Accepted / Rejected / Expired, newest first."""
     status = chosen_filter(QUOTE_FILTERS)
-    listing = call("portal_quotes", p_status=status, p_page=page_number(), p_page_size=PAGE_SIZE)
-    return render_template("portal/quotes.html", listing=listing, filters=QUOTE_FILTERS)
+    return page_cache.page(lambda listing: render_template(
+        "portal/quotes.html", listing=listing, filters=QUOTE_FILTERS),
+        ("portal_quotes", {"p_status": status, "p_page": page_number(), "p_page_size": PAGE_SIZE}))
 
 
 @bp.get("/quotes/<uuid:quote_id>")
 @login_required
 def quote(quote_id):
     """One quote: items, totals, validity, and its decision."""
-    document, _ = call_together(
+    return page_cache.page(
+        lambda document, _: render_template("portal/quote.html", quote=document),
         ("portal_quote", {"p_quote_id": str(quote_id)}),
         ("record_document_view", {"p_document_type": "quote", "p_document_id": str(quote_id)}))
-    return render_template("portal/quote.html", quote=document)
 
 
 def decide(quote_id, form, template, function, **args):

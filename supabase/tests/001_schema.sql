@@ -232,7 +232,9 @@ select is_empty($$ select p.oid::regprocedure from pg_proc p
                                             -- the caller's own contact; the owner's people
                                             'current_contact', 'manage_contact',
                                             -- the PDF version of the caller's own document
-                                            'pdf_version') $$,
+                                            'pdf_version',
+                                            -- the caller's own page version (no arguments)
+                                            'page_version') $$,
   'Clients can execute only the reviewed security definer helpers (each checks who is asking)');
 select ok(not has_function_privilege('authenticated',
             'private.record_activity(uuid, public.activity_kind, text, uuid, text, jsonb)', 'EXECUTE'),
