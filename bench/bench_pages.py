@@ -3,6 +3,11 @@ gunicorn on loopback and driven by wrk, against a static file of the same app an
 (bench/floor_app.py: one pooled RLS query behind the same cookie) in the same run, at 4 and 16
 connections.
 
+The portal keeps the pages it rendered (app/page_cache.py); after each page's warm-up every
+client's page is kept, so its rows are the steady state of pages read again unchanged. The
+"(rendered)" rows are the same pages from a second portal that keeps none (PAGE_CACHE_SIZE=0):
+read and rendered on every request, as a page is the first time after a change.
+
 Uses the 10k-client data set of bench_rls.py (database portal_bench; run that first). Each
 request carries the session cookie of one of 200 clients, signed in through the same database
 functions the sign-in pages use.
@@ -119,6 +124,9 @@ def run_wrk(base: str, requests: str, duration: int, connections: int) -> dict:
             "requests": int(requests), "errors": int(errors)}
 
 
+RENDERED = ["dashboard", "invoice list", "an invoice", "quote list", "a quote"]
+
+
 def targets(url: str, clients: int) -> dict[str, tuple[str, str]]:
     """Every page to measure: its server ("portal" or "floor") and its request file."""
     with psycopg.connect(url) as conn:
@@ -129,7 +137,7 @@ def targets(url: str, clients: int) -> dict[str, tuple[str, str]]:
     cookies = session_cookies(url, emails)
     [heavy_cookie] = session_cookies(url, [heavy])
     every = lambda path: request_file([(path, cookie) for cookie in cookies])  # noqa: E731
-    return {
+    pages = {
         "static file": ("portal", every("/static/portal.css")),
         "floor (1 RLS query)": ("floor", every("/floor")),
         "dashboard": ("portal", every("/")),
@@ -144,6 +152,11 @@ def targets(url: str, clients: int) -> dict[str, tuple[str, str]]:
         "heavy: overdue": ("portal", request_file([("/invoices?status=overdue", heavy_cookie)])),
         "heavy: quote list": ("portal", request_file([("/quotes?status=all", heavy_cookie)])),
     }
+    # The same pages from a portal that keeps none (PAGE_CACHE_SIZE=0), so each is read and
+    # rendered: what a page costs the first time it is opened after a change.
+    for name in RENDERED:
+        pages[f"{name} (rendered)"] = ("portal, nothing kept", pages[name][1])
+    return pages
 
 
 def start_server(app: str, env: dict, args) -> tuple[subprocess.Popen, str]:
@@ -205,15 +218,16 @@ def main() -> None:
            "PORTAL_ENV": "development", "SESSION_IDLE_SECONDS": "86400",
            "DATABASE_POOL_SIZE": str(args.threads)}
     servers = dict([("portal", start_server("app:create_app()", env, args)),
+                    ("portal, nothing kept", start_server("app:create_app()",
+                                                          {**env, "PAGE_CACHE_SIZE": "0"}, args)),
                     ("floor", start_server("bench.floor_app:create_app()", env, args))])
     try:
         print(f"gunicorn: {args.workers} workers x {args.threads} threads (portal and floor); "
               f"wrk: {args.duration} s per page after 3 s of warm-up; {args.clients} signed-in "
               f"clients; goal per page: >= 0.60 of static, p95 <= 3x static, no errors; "
               f"heavy >= 0.5 of median")
-        for server, base in servers.values():  # workers load the app on their first requests
-            run_wrk(base, pages["static file" if server is servers["portal"][0]
-                                else "floor (1 RLS query)"][1], 3, 4)
+        for name, (_, base) in servers.items():  # workers load the app on their first requests
+            run_wrk(base, pages["floor (1 RLS query)" if name == "floor" else "static file"][1], 3, 4)
         every_run = {}
         for connections in (int(n) for n in args.connections.split(",")):
             results = every_run[connections] = {}

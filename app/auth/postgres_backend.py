@@ -65,6 +65,9 @@ class PostgresAuth:
     # The session check can ride along with the page's first database call (one round trip):
     # see app/auth/session.py.
     defers_session_check = True
+    # ...and can carry a kept page's version (app/page_cache.py). Supabase mode's page call
+    # (public.portal_page through PostgREST) does not, so its pages are always rendered.
+    keeps_pages = True
 
     def claimed(self, stored: dict) -> Resumed:
         """The identity the cookie claims, verified without the database (signature, expiry):

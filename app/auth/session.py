@@ -108,10 +108,12 @@ def call_together(*calls: tuple[str, dict], **page) -> list:
 
 def page_identity():
     """The claimed identity when this request's first call can be a kept page's
-    (app/page_cache.py): one whose session that call will check, in a mode whose calls carry
-    the check. None otherwise."""
+    (app/page_cache.py): one whose session that call will check, with a backend that sends a
+    kept page's version along (Postgres mode). None otherwise."""
     identity = _claimed_identity()
-    return identity if identity is not None and g.get("session_unchecked") else None
+    if identity is None or not g.get("session_unchecked"):
+        return None
+    return identity if getattr(get_backend(current_app), "keeps_pages", False) else None
 
 
 def call_as_service_then_client(service_call: tuple[str, dict], *calls: tuple[str, dict]):

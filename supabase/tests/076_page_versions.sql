@@ -4,7 +4,7 @@
 begin;
 create extension if not exists pgtap with schema extensions;
 set local search_path = public, extensions;
-select plan(31);
+select plan(32);
 
 select tests.create_clients();  -- A and B with portal access, C without, D archived
 insert into public.invoices (id, client_id, number, status) values
@@ -37,6 +37,18 @@ select has_trigger('public', t, 'raise_page_versions_' || op,
                     'refunds', 'checkout_sessions', 'quotes', 'quote_items', 'activity']) t,
        unnest(array['insert', 'update', 'delete']) op
  where t in ('clients', 'invoice_items', 'refunds') or op = 'update';
+
+-- A new table of a client's rows must raise its versions too, or say here that no kept page
+-- shows it.
+select is(array(select c.table_name::text from information_schema.columns c
+                 where c.table_schema = 'public' and c.column_name = 'client_id'
+                   and c.table_name not in ('account_preferences', 'bookings', 'outbox')
+                   and not exists (select from pg_trigger t
+                                    where t.tgrelid = format('public.%I', c.table_name)::regclass
+                                      and t.tgname = 'raise_page_versions_update')
+                 order by 1),
+          array[]::text[],
+          'Every table of a client''s rows raises page versions, but those no kept page shows');
 
 select is(pg_temp.raised_by($$update public.invoices set notes = 'changed' where number = 'PV-INV-A'$$), 'A',
           'An invoice''s change raises its client''s version, and no other''s');
