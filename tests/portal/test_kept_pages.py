@@ -7,6 +7,7 @@ seed, changed and put back through SQL as an administrator would in the dashboar
 
 import re
 from contextlib import contextmanager
+from datetime import UTC, datetime
 
 import psycopg
 import pytest
@@ -14,7 +15,8 @@ from flask import template_rendered
 from flask_wtf.csrf import generate_csrf
 
 from app import page_cache
-from app.auth.session import login_required
+from app.auth.session import get_backend, login_required
+from app.data import get_data
 from app.page_cache import CSRF_MARK, KeptPages
 from tests.signin import csrf_token
 
@@ -171,3 +173,21 @@ def test_a_page_holding_a_forms_own_csrf_token_is_not_kept(signed_in, demo_app):
     client = signed_in()
     tokens = {csrf_token(client.get("/test-form-page").get_data(as_text=True)) for _ in range(2)}
     assert len(renders) == 2 and len(tokens) == 1
+
+
+def test_the_page_call_sends_the_data_only_when_the_version_moved(signed_in, demo_app):
+    client = signed_in()
+    with client.session_transaction() as session:
+        identity = get_backend(demo_app).claimed(session["auth"]).identity
+    data, now = get_data(demo_app), datetime.now(UTC)
+
+    def page_call(kept_version):
+        state, [result] = data.call_checking_session(
+            identity, 1800, now, [("portal_dashboard", {})], page_call=True, kept_version=kept_version)
+        assert state["status"] == "active"
+        return result
+
+    version, page = page_call(None)
+    assert version.startswith(page["client"]["id"] + "/") and page["client"]["email"] == "ada@example.com"
+    assert page_call(version) == (version, None)
+    assert page_call(version.replace("/", "/9", 1)) == (version, page)
