@@ -100,6 +100,29 @@ def session_cookies(url: str, emails: list[str]) -> list[str]:
     return cookies
 
 
+CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
+
+
+def cpu_seconds(server_pid: int) -> dict[str, float]:
+    """CPU time (user + system) used so far by the server's gunicorn processes and by every
+    Postgres process on this machine: per request, where a page's cost goes."""
+    used = {"app": 0.0, "db": 0.0}
+    for pid in filter(str.isdigit, os.listdir("/proc")):
+        try:
+            with open(f"/proc/{pid}/stat") as stat:
+                line = stat.read()
+        except OSError:
+            continue  # ended meanwhile
+        name = line[line.index("(") + 1:line.rindex(")")]
+        fields = line[line.rindex(")") + 2:].split()
+        seconds = (int(fields[11]) + int(fields[12])) / CLOCK_TICKS
+        if int(pid) == server_pid or int(fields[1]) == server_pid:
+            used["app"] += seconds
+        elif name.startswith("postgres"):
+            used["db"] += seconds
+    return used
+
+
 def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
@@ -180,8 +203,8 @@ HEAVY_PAIRS = {"heavy: dashboard": "dashboard", "heavy: invoice list": "invoice 
 def report(results: dict, connections: int) -> None:
     static, floor = results["static file"], results["floor (1 RLS query)"]
     print(f"\n{connections} connections")
-    print(f"{'page':<22}{'req/s':>8}{'p50 ms':>8}{'p95 ms':>8}{'errors':>7}{'/static':>9}"
-          f"{'/floor':>8}{'p95/static':>11}  goal")
+    print(f"{'page':<24}{'req/s':>7}{'p50 ms':>8}{'p95 ms':>8}{'errors':>7}{'/static':>8}"
+          f"{'/floor':>7}{'p95/static':>11}{'app cpu':>8}{'db cpu':>7}  goal")
     for name, r in results.items():
         ratio, p95_ratio = r["rps"] / static["rps"], r["p95"] / static["p95"]
         goal = ""
@@ -190,8 +213,11 @@ def report(results: dict, connections: int) -> None:
             if name in HEAVY_PAIRS:
                 ok = ok and r["rps"] >= 0.5 * results[HEAVY_PAIRS[name]]["rps"]
             goal = "PASS" if ok else "MISS"
-        print(f"{name:<22}{r['rps']:>8.0f}{r['p50']:>8.2f}{r['p95']:>8.2f}{r['errors']:>7}"
-              f"{ratio:>9.2f}{r['rps'] / floor['rps']:>8.2f}{p95_ratio:>11.2f}  {goal}")
+        print(f"{name:<24}{r['rps']:>7.0f}{r['p50']:>8.2f}{r['p95']:>8.2f}{r['errors']:>7}"
+              f"{ratio:>8.2f}{r['rps'] / floor['rps']:>7.2f}{p95_ratio:>11.2f}"
+              f"{r['app cpu ms']:>8.2f}{r['db cpu ms']:>7.2f}  {goal}")
+    print("  app cpu, db cpu: milliseconds of CPU per request in the server's gunicorn processes"
+          " and in Postgres")
     for heavy, median in HEAVY_PAIRS.items():
         print(f"  {heavy} / median {median}: {results[heavy]['rps'] / results[median]['rps']:.2f}")
 
@@ -234,7 +260,11 @@ def main() -> None:
             for name, (server, requests) in pages.items():
                 base = servers[server][1]
                 run_wrk(base, requests, 3, connections)  # warm-up
+                before = cpu_seconds(servers[server][0].pid)
                 results[name] = run_wrk(base, requests, args.duration, connections)
+                after = cpu_seconds(servers[server][0].pid)
+                results[name].update({f"{part} cpu ms": 1000 * (after[part] - before[part])
+                                      / max(results[name]["requests"], 1) for part in after})
             report(results, connections)
         print(json.dumps(every_run), file=sys.stderr)
     finally:
