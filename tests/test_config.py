@@ -50,6 +50,7 @@ def test_an_empty_production_configuration_names_every_missing_setting_at_once()
     ({"SESSION_IDLE_SECONDS": "36000"}, "SESSION_IDLE_SECONDS is longer than SESSION_LIFETIME_SECONDS"),
     ({"TRUSTED_PROXIES": "-1"}, "TRUSTED_PROXIES must be a whole number of at least 0"),
     ({"SMTP_PORT": "smtp"}, "SMTP_PORT must be a whole number"),
+    ({"PAGE_CACHE_SIZE": "-5"}, "PAGE_CACHE_SIZE must be a whole number of at least 0"),
 ])
 def test_each_missing_or_contradictory_setting_is_named(change, named):
     env = {k: v for k, v in {**COMPLETE, **change}.items() if v is not None}
