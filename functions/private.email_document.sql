@@ -2,7 +2,7 @@
  * The worker's read of a sent invoice or quote for its email: the document as the client's page
  * shows it (portal_invoice/portal_quote, read as the owner), the client, and the stamp its PDF
  * is cached under (pdf_stamp), read in the same statement as the document, so a PDF rendered
- * from this document is never filed under a newer stamp. Null when it is no longer sent (a draft
+ * from this document is never filed under a newer stamp; and the languages its people chose. Null when it is no longer sent (a draft
  * again, void, archived): then nothing goes out. Security definer, to read
  * the client's document past RLS as its page would; called through public.email_document.
  */
@@ -13,18 +13,18 @@ security definer
 set search_path = ''
 as $$
 declare
-  client_id uuid;
+  document_client uuid;
 begin
   if p_kind = 'invoice' then
-    select i.client_id into client_id from public.invoices i
+    select i.client_id into document_client from public.invoices i
      where i.id = p_id and i.status = 'sent' and not i.archived;
   elsif p_kind = 'quote' then
-    select q.client_id into client_id from public.quotes q
+    select q.client_id into document_client from public.quotes q
      where q.id = p_id and q.status = 'sent' and not q.archived;
   else
     raise exception 'Unknown document kind: %', p_kind using errcode = '22023';
   end if;
-  if client_id is null then
+  if document_client is null then
     return null;
   end if;
   return jsonb_build_object(
@@ -32,8 +32,13 @@ begin
     'client', (select jsonb_build_object('id', c.id, 'name', c.name, 'email', c.email,
                  'address_line1', c.address_line1, 'address_line2', c.address_line2, 'city', c.city,
                  'region', c.region, 'postal_code', c.postal_code, 'country', c.country)
-                 from public.clients c where c.id = client_id),
-    'stamp', public.pdf_stamp(p_kind, p_id));
+                 from public.clients c where c.id = document_client),
+    'stamp', public.pdf_stamp(p_kind, p_id),
+    -- The languages the client's people chose (account settings), for the worker to render the
+    -- PDF in each of them ahead of their downloads.
+    'languages', (select coalesce(jsonb_agg(distinct p.language), '[]'::jsonb)
+                    from public.account_preferences p
+                   where p.client_id = document_client and p.language is not null));
 end
 $$;
 

@@ -53,3 +53,20 @@ def test_a_quote_is_rendered_ahead_drafts_are_not_and_a_client_change_leaves_it_
     # An issued quote prints the parties frozen when it was sent (issue 14): the same PDF, from
     # the cache, whatever the client is called now.
     assert len(renders) == 1 and "Quote Client" in again and "Renamed" not in again
+
+
+def test_the_worker_renders_each_language_the_clients_people_chose_so_theirs_is_a_hit(
+        new_client, add_invoice, demo_db, demo_app, renders):
+    demo_db.execute("delete from private.pdf_renders")
+    browser, client_id = new_client("Client Lecteur")
+    demo_db.execute("insert into public.account_preferences (email, client_id, language)"
+                    " select lower(email), id, 'fr' from public.clients where id = %s", (client_id,))
+    try:
+        invoice_id = add_invoice(client_id, [("Travail prévu", 1, 5000, 0)])
+        assert run_worker(demo_app) == 2 and len(renders) == 2  # English and French
+        with browser.session_transaction() as session:
+            session["language"] = "fr"
+        french = flat_text(download(browser, f"/invoices/{invoice_id}/pdf"))
+        assert len(renders) == 2 and "Facture" in french  # a hit, in the reader's language
+    finally:
+        demo_db.execute("delete from public.account_preferences where client_id = %s", (client_id,))
