@@ -94,8 +94,9 @@ def test_another_clients_change_leaves_the_page_kept(signed_in, demo_app):
     client.get("/")
     client.get("/")
     with psycopg.connect(demo_app.config["DATABASE_URL"], autocommit=True) as conn:
-        conn.execute("update public.invoices set notes = coalesce(notes, '') where client_id ="
-                     " (select id from public.clients where email = 'grace@example.com')")
+        changed = conn.execute("update public.invoices set notes = notes where client_id ="
+                               " (select id from public.clients where email = 'grace@example.com')")
+        assert changed.rowcount > 0
     with rendered(demo_app) as names:
         client.get("/")
     assert names == []
