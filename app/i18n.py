@@ -31,6 +31,10 @@ def select_language() -> str:
     return request.accept_languages.best_match(LANGUAGES, default=DEFAULT_LANGUAGE)
 
 
+# What current() answers outside the app (no catalog: the English source text).
+NULL_TRANSLATIONS = NullTranslations()
+
+
 def current() -> tuple[str, NullTranslations]:
     """The language of the moment and its catalog: the request's, or force_locale's (emails in
     the recipient's language). Flask-Babel finds both through several context lookups for every
@@ -46,9 +50,6 @@ def current() -> tuple[str, NullTranslations]:
         kept = g._flask_babel.portal_language = (
             locale, str(locale) if locale else DEFAULT_LANGUAGE, get_translations())
     return kept[1], kept[2]
-
-
-NULL_TRANSLATIONS = NullTranslations()
 
 
 def gettext(string: str, **variables) -> str:

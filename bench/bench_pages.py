@@ -151,7 +151,8 @@ RENDERED = ["dashboard", "invoice list", "an invoice", "quote list", "a quote"]
 
 
 def targets(url: str, clients: int) -> dict[str, tuple[str, str]]:
-    """Every page to measure: its server ("portal" or "floor") and its request file."""
+    """Every page to measure: its server ("portal", "portal, nothing kept" or "floor") and its
+    request file."""
     with psycopg.connect(url) as conn:
         emails = [r[0] for r in conn.execute(
             "select email from public.clients where portal_access order by id limit %s", (clients,))]
@@ -248,7 +249,7 @@ def main() -> None:
                                                           {**env, "PAGE_CACHE_SIZE": "0"}, args)),
                     ("floor", start_server("bench.floor_app:create_app()", env, args))])
     try:
-        print(f"gunicorn: {args.workers} workers x {args.threads} threads (portal and floor); "
+        print(f"gunicorn: {args.workers} workers x {args.threads} threads (each portal, the floor); "
               f"wrk: {args.duration} s per page after 3 s of warm-up; {args.clients} signed-in "
               f"clients; goal per page: >= 0.60 of static, p95 <= 3x static, no errors; "
               f"heavy >= 0.5 of median")
