@@ -32,7 +32,9 @@ def counted_round_trips(app):
         log.flush()
         os.fsync(log.fileno())
         log.seek(0)
-        senders = [line.split("\t", 1)[0] for line in log]
+        # A message's text may span lines (a query of several statements): only lines that
+        # start a message name its sender.
+        senders = [line[0] for line in log if line.startswith(("F\t", "B\t"))]
         return sum(1 for sent, read in zip(senders, senders[1:], strict=False) if (sent, read) == ("F", "B"))
 
     pool.connection = traced

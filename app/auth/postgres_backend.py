@@ -12,7 +12,7 @@ import jwt
 
 from app.auth import jwt_tokens, tokens
 from app.auth.base import Resumed, SessionEnded, SignInRefused
-from app.data import ClientIdentity, DataError
+from app.data import ClientIdentity
 from app.emails import render_email
 from app.mail import send_email
 
@@ -83,16 +83,10 @@ class PostgresAuth:
     def call_checking_session(self, identity: ClientIdentity, calls: list[tuple[str, dict]],
                               **page):
         """The session check and the calls in one round trip: the profile version, the results.
-        `page`: a kept page's call (PostgresData.call_checking_session's page_call, kept_version)."""
-        try:
-            state, results = self.data.call_checking_session(
-                identity, self.config["SESSION_IDLE_SECONDS"], datetime.now(UTC), calls, **page)
-        except DataError as error:
-            state = getattr(error, "session_state", None)
-            if state and state["status"] != "active":
-                raise SessionEnded(state["status"]) from error
-            error.session_live = bool(state)
-            raise
+        `page`: a kept page's call (PostgresData.call_checking_session's page_call, kept_version).
+        A failed call raises its DataError, which says whether the session was live."""
+        state, results = self.data.call_checking_session(
+            identity, self.config["SESSION_IDLE_SECONDS"], datetime.now(UTC), calls, **page)
         if state["status"] != "active":
             raise SessionEnded(state["status"])
         return state.get("profile_version"), results

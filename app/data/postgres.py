@@ -1,11 +1,12 @@
-"""The Postgres adapter: each call one transaction, doing what PostgREST does for an RPC."""
+"""The Postgres adapter: each call one transaction, doing what PostgREST does for an RPC, sent
+to the database as one message and answered in one round trip."""
 
 import json
-from contextlib import contextmanager
+from functools import lru_cache
 from typing import Any
 
 import psycopg
-from psycopg import sql
+from psycopg import ClientCursor, sql
 from psycopg.types.json import Jsonb
 from psycopg_pool import ConnectionPool, PoolTimeout
 
@@ -16,11 +17,15 @@ SERVICE_CLAIMS = {"role": "service_role"}
 # process keeps (app/page_cache.py). One statement, so the version is read in the data's snapshot.
 PAGE_CALL = ("select v, case when v = %(known_page_version)s then null else {} end"
              " from private.page_version() v where v is not null")
+# A page's other calls run only while the session check (the statement before them) leaves the
+# caller a signed-in client.
+CHECKED_CALL = "select {} where private.current_client_id() is not null"
+SESSION_CHECK = "select private.touch_current_session(%s, %s)"
 
 # `true` = transaction-local, as PostgREST sets them: the role and the claims end with the
 # transaction, so a pooled connection never carries one caller's identity into the next call.
-# The timeouts travel in the same statement (no extra round trip): a lock held elsewhere or a
-# runaway query ends this transaction after a few seconds instead of holding the request.
+# The timeouts travel in the same statement: a lock held elsewhere or a runaway query ends this
+# transaction after a few seconds instead of holding the request.
 SET_IDENTITY = ("select set_config('role', %s, true), set_config('request.jwt.claims', %s, true),"
                 " set_config('statement_timeout', %s, true), set_config('lock_timeout', %s, true)")
 
@@ -42,70 +47,79 @@ class PostgresData:
                               kept_version: str | None = None) -> tuple[dict, list]:
         """A page's one round trip: the session check (private.touch_current_session, which
         also returns the business profile's version) and the page's calls, as the client, in
-        one pipelined transaction. Each call runs only while private.current_client_id()
-        accepts the caller, so an ended session yields the check's reason and no data.
+        one transaction. Each call runs only while private.current_client_id() accepts the
+        caller, so an ended session yields the check's reason and no data.
+
+        A DataError raised by one of the calls therefore comes from a function that ran for a
+        live session: it carries session_live = True, so the error page still shows the
+        signed-in layout. (The check itself raises nothing on purpose: a failure there is the
+        database's, Unavailable, and says nothing of the session.)
 
         With page_call, the first call is a page's that the process may keep: its result is (the
         page's version, its data), the data None when the version is still kept_version (the
         version of the page kept, None when none is)."""
-        statements = []
+        statements = [(SESSION_CHECK, (idle_seconds, now))]
         for index, (function, args) in enumerate(calls):
-            check_call(function, args)
-            call, params = _call(function, args)
             if index == 0 and page_call:
-                statements.append((sql.SQL(PAGE_CALL).format(call),
-                                   {**params, "known_page_version": kept_version}))
+                statements.append((_text(PAGE_CALL, function, tuple(args)),
+                                   {**_params(args), "known_page_version": kept_version}))
             else:
-                statements.append((sql.SQL("select {} where private.current_client_id() is not null")
-                                   .format(call), params))
-        state = None
+                statements.append((_text(CHECKED_CALL, function, tuple(args)), _params(args)))
         try:
-            with self._transaction("authenticated", identity.claims) as conn:
-                state = conn.execute("select private.touch_current_session(%s, %s)",
-                                     (idle_seconds, now))
-                cursors = [conn.execute(statement, params) for statement, params in statements]
+            state, *rows = self._round_trip("authenticated", identity.claims, statements)
         except DataError as error:
-            # A page call failed (e.g. not found) after the check had run: say what the check
-            # found, so the error page knows whether it is showing a signed-in client.
-            error.session_state = _result_of(state)
+            error.session_live = not isinstance(error, Unavailable)
             raise
-        rows = [cursor.fetchone() for cursor in cursors]
         results = [row[0] if row else None for row in rows]
         if page_call:
             results[0] = tuple(rows[0]) if rows[0] else None
-        return state.fetchone()[0], results
+        return state[0], results
 
     def call_as_service_then_client(self, service_call: tuple[str, dict], identity: ClientIdentity,
                                     calls: list[tuple[str, dict]]) -> tuple[Any, list]:
         """A trusted write and the client's reads of what it changed, in one transaction and one
         round trip: the write as the service, then the role and claims switched to the
         client's (transaction-local, as at the start), so RLS decides the reads."""
-        check_call(*service_call)
-        for function, args in calls:
-            check_call(function, args)
-        write = _statement(*service_call)
-        reads = [_statement(function, args) for function, args in calls]
-        with self._transaction("service_role", SERVICE_CLAIMS) as conn:
-            written = conn.execute(*write)
-            conn.execute(SET_IDENTITY, ("authenticated", json.dumps(identity.claims), *self.timeouts))
-            cursors = [conn.execute(*read) for read in reads]
-        return written.fetchone()[0], [cursor.fetchone()[0] for cursor in cursors]
+        statements = [_statement(*service_call),
+                      (SET_IDENTITY, ("authenticated", json.dumps(identity.claims), *self.timeouts))]
+        statements += [_statement(function, args) for function, args in calls]
+        written, _, *reads = self._round_trip("service_role", SERVICE_CLAIMS, statements)
+        return written[0], [read[0] for read in reads]
 
     def _call(self, role: str, claims: dict, function: str, args: dict) -> Any:
-        check_call(function, args)
-        call, params = _statement(function, args)
-        with self._transaction(role, claims) as conn:
-            result = conn.execute(call, params)
-        return result.fetchone()[0]
+        [row] = self._round_trip(role, claims, [_statement(function, args)])
+        return row[0]
 
-    @contextmanager
-    def _transaction(self, role: str, claims: dict):
-        """One transaction as `role` with `claims`, in one round trip: results can be read
-        once the block has ended."""
+    def _round_trip(self, role: str, claims: dict, statements: list[tuple[str, Any]]) -> list:
+        """The statements as `role` with `claims`, in one transaction and one round trip; each
+        statement's first row (None when it returned none).
+
+        They travel as one simple-protocol message, the identity statement first: Postgres runs
+        the statements of one message as a single transaction (the "implicit transaction" of
+        the frontend/backend protocol), so the transaction-local role, claims and timeouts hold
+        for all of them and end with them, and an error rolls all of them back. psycopg's
+        ClientCursor writes each value into its statement as a quoted literal (libpq's
+        quoting); identifiers were quoted by psycopg.sql. One message out, one answer back, and
+        no BEGIN or COMMIT of our own."""
         try:
-            with self.pool.connection() as conn, _one_round_trip(conn):
-                conn.execute(SET_IDENTITY, (role, json.dumps(claims), *self.timeouts))
-                yield conn
+            with self.pool.connection() as conn:
+                # Every statement runs inside the message's own transaction; psycopg must not
+                # open one around it (that would be a round trip of its own).
+                was_autocommit = conn.autocommit
+                if not was_autocommit:
+                    conn.autocommit = True
+                try:
+                    cursor = ClientCursor(conn)
+                    message = ";\n".join(
+                        cursor.mogrify(statement, params) for statement, params in
+                        [(SET_IDENTITY, (role, json.dumps(claims), *self.timeouts)), *statements])
+                    cursor.execute(message)
+                    rows = [cursor.fetchone()]
+                    while cursor.nextset():
+                        rows.append(cursor.fetchone())
+                finally:
+                    if not was_autocommit and not conn.closed:
+                        conn.autocommit = False
         except PoolTimeout as error:
             raise Unavailable("The database is unavailable or busy.", "unavailable") from error
         except psycopg.Error as error:
@@ -115,52 +129,28 @@ class PostgresData:
                 raise Unavailable("The database is unavailable.", "unavailable") from error
             raise error_for(error.sqlstate, error.diag.message_primary or str(error),
                             error.diag.message_detail) from error
+        return rows[1:]
 
 
-@contextmanager
-def _one_round_trip(conn):
-    """BEGIN, the statements sent inside, COMMIT, then a single Sync: one round trip. Our own
-    BEGIN/COMMIT in autocommit mode, since psycopg's transaction() waits for its BEGIN; after
-    an error the server skipped the rest, and the failed transaction is rolled back here."""
-    conn.autocommit = True
-    try:
-        try:
-            with conn.pipeline():
-                conn.execute("begin")
-                yield conn
-                conn.execute("commit")
-        except BaseException:
-            if conn.info.transaction_status == psycopg.pq.TransactionStatus.INERROR:
-                conn.execute("rollback")
-            raise
-    finally:
-        if not conn.closed:
-            conn.autocommit = False
+def _statement(function: str, args: dict) -> tuple[str, dict]:
+    return _text("select {}", function, tuple(args)), _params(args)
 
 
-def _result_of(cursor) -> dict | None:
-    """A statement's result when the server sent one before the transaction failed."""
-    try:
-        row = cursor.fetchone() if cursor is not None else None
-    except psycopg.Error:
-        return None
-    return row[0] if row else None
-
-
-def _statement(function: str, args: dict):
-    call, params = _call(function, args)
-    return sql.SQL("select {}").format(call), params
-
-
-def _call(function: str, args: dict):
-    # Named arguments, as PostgREST passes a JSON body: order never matters and optional
-    # parameters can be left out. Identifiers are quoted by psycopg, values are parameters.
+@lru_cache(maxsize=512)
+def _text(template: str, function: str, names: tuple[str, ...]) -> str:
+    """A statement calling public.`function` with named arguments, as PostgREST passes a JSON
+    body: order never matters and optional parameters can be left out. Identifiers are quoted
+    by psycopg, values are placeholders. Made once per function and set of argument names."""
+    check_call(function, dict.fromkeys(names))
     call = sql.SQL("{}({})").format(
         sql.Identifier("public", function),
         sql.SQL(", ").join(
             sql.SQL("{} => {}").format(sql.Identifier(name), sql.Placeholder(name))
-            for name in args))
+            for name in names))
+    return sql.SQL(template).format(call).as_string()
+
+
+def _params(args: dict) -> dict:
     # PostgREST hands a JSON object to a jsonb parameter; psycopg needs to be told.
-    params = {name: Jsonb(value) if isinstance(value, dict) else value
-              for name, value in args.items()}
-    return call, params
+    return {name: Jsonb(value) if isinstance(value, dict) else value
+            for name, value in args.items()}

@@ -12,11 +12,10 @@ def get_pool(app) -> ConnectionPool:
                               max_size=app.config["DATABASE_POOL_SIZE"], open=True,
                               # A request waits this long for a connection, then gets the 503 page.
                               timeout=app.config["DATABASE_POOL_TIMEOUT"],
-                              # No automatic prepared statements: a statement psycopg prepares
-                              # inside a pipeline that an error aborts is recorded as prepared
-                              # but is not, and the connection's next use of it fails with
-                              # "prepared statement does not exist" (seen after a refused call).
-                              kwargs={"autocommit": False, "prepare_threshold": None})
+                              # Autocommit: each call is one message whose statements Postgres
+                              # runs as one transaction (app/data/postgres.py); psycopg must not
+                              # open another around it. Such messages are never prepared.
+                              kwargs={"autocommit": True, "prepare_threshold": None})
         app.extensions["portal_pool"] = pool
         atexit.register(pool.close)
     return pool

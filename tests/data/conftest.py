@@ -46,6 +46,23 @@ create function public.service_only() returns jsonb
 language sql as $$ select '"service"'::jsonb $$;
 revoke execute on function public.service_only() from public, anon, authenticated;
 grant execute on function public.service_only() to service_role;
+
+-- A write, to see what a failed call leaves behind.
+create table public.notes (body text not null);
+grant insert, select on public.notes to service_role;
+create function public.add_note(p_body text) returns jsonb
+language sql as $$ insert into public.notes values (p_body) returning to_jsonb(body) $$;
+
+-- Stand-ins for the portal's session check and client lookup (call_checking_session): every
+-- session is live and every caller a client, so only the calls themselves decide.
+create schema private;
+grant usage on schema private to authenticated;
+create function private.touch_current_session(p_idle_seconds integer, p_now timestamptz)
+returns jsonb language sql as $$ select '{"status": "active"}'::jsonb $$;
+create function private.current_client_id() returns uuid
+language sql as $$ select '00000000-0000-4000-8000-000000000001'::uuid $$;
+create function public.sleep_for(p_seconds float) returns jsonb
+language sql as $$ select to_jsonb(pg_sleep(p_seconds)::text) $$;
 """
 
 

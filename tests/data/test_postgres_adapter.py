@@ -3,6 +3,7 @@ claims set locally, named arguments; every SQLSTATE maps through the one table."
 
 import socket
 import uuid
+from datetime import UTC, datetime
 
 import psycopg
 import pytest
@@ -115,6 +116,51 @@ def test_bad_names_are_refused_before_reaching_the_database(function, args):
     never_opened = ConnectionPool("postgresql://nobody@127.0.0.1:1/none", open=False)
     with pytest.raises(ValueError):
         PostgresData(never_opened).call_as_service(function, **args)
+
+
+@pytest.mark.parametrize("value", [
+    "it's", "back\\slash", "semi; colon", "50%", "%(p_echo)s", "$1", "'); drop table notes; --",
+    "Ünïcødé ✓", "line\nbreak", "$$ dollar $$", "-- comment", "/* open"])
+def test_any_value_reaches_the_function_exactly_as_given(pg_data, value):
+    # The values are written into the message as literals (app/data/postgres.py): whatever
+    # they hold, the function receives them unchanged and nothing else runs.
+    assert pg_data.call_as_client(ADA, "whoami", p_echo=value)["echo"] == value
+    assert pg_data.call_as_service("add_note", p_body=value) == value
+
+
+def test_a_calls_statements_are_one_transaction(pg_data):
+    """The trusted write, the switch to the client and the client's reads succeed or fail as
+    one: a read that fails leaves no write behind, and neither the service's nor the client's
+    identity outlives the call."""
+    written, [me] = pg_data.call_as_service_then_client(("add_note", {"p_body": "kept"}), ADA,
+                                                        [("whoami", {})])
+    assert written == "kept" and (me["user"], me["email"]) == ("authenticated", "ada@example.test")
+    with pytest.raises(NotFound):
+        pg_data.call_as_service_then_client(("add_note", {"p_body": "rolled back"}), ADA,
+                                            [("whoami", {}), ("raise_code", {"p_code": "P0002"})])
+    with pg_data.pool.connection() as conn:
+        bodies = [row[0] for row in conn.execute("select body from public.notes")]
+        user, claims = conn.execute("select current_user::text,"
+                                    " current_setting('request.jwt.claims', true)").fetchone()
+    assert "kept" in bodies and "rolled back" not in bodies
+    assert user not in ("authenticated", "service_role") and not claims
+
+
+def test_a_failed_page_call_says_whether_the_session_was_live(adapter_db_url):
+    """A call of a page's round trip runs only for a live session, so its own error says the
+    session was live (the error page keeps the signed-in layout); a database that gave up
+    (here a statement timeout) says nothing of it."""
+    with ConnectionPool(adapter_db_url, min_size=1, max_size=1, open=True, timeout=5) as pool:
+        data = PostgresData(pool, statement_timeout_ms=100)
+        now = datetime.now(UTC)
+        state, [echo] = data.call_checking_session(ADA, 60, now, [("whoami", {"p_echo": "x"})])
+        assert state == {"status": "active"} and echo["echo"] == "x"
+        with pytest.raises(NotFound) as raised:
+            data.call_checking_session(ADA, 60, now, [("whoami", {}), ("raise_code", {"p_code": "P0002"})])
+        assert raised.value.session_live is True
+        with pytest.raises(Unavailable) as raised:
+            data.call_checking_session(ADA, 60, now, [("sleep_for", {"p_seconds": 1})])
+        assert raised.value.session_live is False
 
 
 def test_a_dropped_connection_is_unavailable_and_the_next_call_gets_a_new_one(
