@@ -11,11 +11,13 @@ still decided what it shows when it was rendered, for this very client.
 A page's key: the person (the verified claims' client and email, which that round trip checks),
 the path with its query, the language and the person's own time zone. A page with messages to
 show (flashes) is rendered and not kept. The CSRF token differs per session: a kept page holds a
-mark where it goes, replaced when the page is served.
+mark where it goes, replaced when the page is served by the session's own signed token, which
+is signed again at most once a minute (signing costs more than the rest of serving a kept page).
 """
 
 import secrets
 import threading
+import time
 from collections import OrderedDict
 from collections.abc import Callable
 
@@ -27,6 +29,9 @@ from app.i18n import current
 
 # Where a kept page's CSRF token goes: random per process, so no page content can imitate it.
 CSRF_MARK = "csrf-" + secrets.token_hex(16)
+# How long a session's signed CSRF token is served again before it is signed anew: a token a
+# minute old is as good as a new one (Flask-WTF accepts one for WTF_CSRF_TIME_LIMIT, an hour).
+CSRF_REUSE_SECONDS = 60
 
 
 class KeptPages:
@@ -36,6 +41,8 @@ class KeptPages:
         self.size = size
         self.pages: OrderedDict[tuple, tuple[str, str]] = OrderedDict()
         self.lock = threading.Lock()
+        # A session's CSRF secret -> (when it was signed, the signed token): at most `size`.
+        self.csrf_tokens: dict[str, tuple[float, str]] = {}
 
     def get(self, key: tuple) -> tuple[str, str] | None:
         with self.lock:
@@ -68,7 +75,11 @@ def csrf_token() -> str:
 
 def page(render: Callable[..., str], call: tuple[str, dict], *also: tuple[str, dict]) -> str:
     """The page `render` writes from the results of `call` (the page's data) and `also` (calls
-    that run on every request, such as recording a view), kept when it can be."""
+    that go with reading the page, such as recording a first view), kept when it can be.
+
+    A kept page is served without `also`: each must be a call whose writes move the page's
+    version (they touch rows the page's triggers follow, as activity does), so that while the
+    version stands there is nothing left for it to do."""
     pages = current_app.extensions.get("portal_kept_pages")
     identity = page_identity()
     if pages is None or identity is None or "_flashes" in session:
@@ -92,4 +103,24 @@ def page(render: Callable[..., str], call: tuple[str, dict], *also: tuple[str, d
         # keeps it in g) is this session's alone: it is served, not kept.
         if version is not None and current_app.config["WTF_CSRF_FIELD_NAME"] not in g:
             pages.put(key, version, html)
-    return html.replace(CSRF_MARK, generate_csrf())
+    return html.replace(CSRF_MARK, signed_csrf_token(pages))
+
+
+def signed_csrf_token(pages: KeptPages) -> str:
+    """The session's CSRF token, as generate_csrf() signs it, reused while it is under a minute
+    old (and under a tenth of the configured time limit). A session without a CSRF secret yet
+    gets one from generate_csrf(), which keeps it in the session."""
+    secret = session.get(current_app.config["WTF_CSRF_FIELD_NAME"])
+    limit = current_app.config.get("WTF_CSRF_TIME_LIMIT", 3600)
+    reuse = CSRF_REUSE_SECONDS if limit is None else min(CSRF_REUSE_SECONDS, limit / 10)
+    now = time.time()
+    signed = pages.csrf_tokens.get(secret) if isinstance(secret, str) else None
+    if signed is not None and 0 <= now - signed[0] < reuse:
+        return signed[1]
+    token = generate_csrf()
+    secret = session.get(current_app.config["WTF_CSRF_FIELD_NAME"])
+    with pages.lock:
+        if len(pages.csrf_tokens) >= pages.size:
+            pages.csrf_tokens.clear()
+        pages.csrf_tokens[secret] = (now, token)
+    return token

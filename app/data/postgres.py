@@ -20,6 +20,11 @@ PAGE_CALL = ("select v, case when v = %(known_page_version)s then null else {} e
 # A page's other calls run only while the session check (the statement before them) leaves the
 # caller a signed-in client.
 CHECKED_CALL = "select {} where private.current_client_id() is not null"
+# A kept page's other calls (such as recording a first view) go with reading the page: they run
+# only when its version moved. What they write moves the version, so while it stands they have
+# nothing left to do.
+KEPT_PAGE_OTHER_CALL = ("select {} from private.page_version() v"
+                        " where v is not null and v is distinct from %(known_page_version)s")
 SESSION_CHECK = "select private.touch_current_session(%s, %s)"
 
 # `true` = transaction-local, as PostgREST sets them: the role and the claims end with the
@@ -57,11 +62,15 @@ class PostgresData:
 
         With page_call, the first call is a page's that the process may keep: its result is (the
         page's version, its data), the data None when the version is still kept_version (the
-        version of the page kept, None when none is)."""
+        version of the page kept, None when none is). The other calls then run, and return, only
+        when the data does."""
         statements = [(SESSION_CHECK, (idle_seconds, now))]
         for index, (function, args) in enumerate(calls):
             if index == 0 and page_call:
                 statements.append((_text(PAGE_CALL, function, tuple(args)),
+                                   {**_params(args), "known_page_version": kept_version}))
+            elif page_call:
+                statements.append((_text(KEPT_PAGE_OTHER_CALL, function, tuple(args)),
                                    {**_params(args), "known_page_version": kept_version}))
             else:
                 statements.append((_text(CHECKED_CALL, function, tuple(args)), _params(args)))

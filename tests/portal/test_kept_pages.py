@@ -7,10 +7,11 @@ seed, changed and put back through SQL as an administrator would in the dashboar
 
 import re
 from contextlib import contextmanager
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 import psycopg
 import pytest
+import time_machine
 from flask import template_rendered
 from flask_wtf.csrf import generate_csrf
 
@@ -125,6 +126,21 @@ def test_a_kept_page_carries_the_readers_own_csrf_token(signed_in, demo_app):
     assert first.get("/").status_code == 200  # the other session is untouched
 
 
+def test_a_sessions_token_is_signed_again_after_a_minute_and_each_one_is_accepted(signed_in):
+    """The signed token a kept page carries is reused for a minute (signing costs more than
+    serving the page), then signed anew; the one served a minute ago still signs out."""
+    client, other = signed_in(), signed_in()
+    client.get("/")
+    first = csrf_token(client.get("/").get_data(as_text=True))
+    assert csrf_token(client.get("/").get_data(as_text=True)) == first
+    assert csrf_token(other.get("/").get_data(as_text=True)) != first  # every session its own
+    with time_machine.travel(datetime.now(UTC) + timedelta(seconds=61), tick=False):
+        later = csrf_token(client.get("/").get_data(as_text=True))
+        assert later != first
+        signed_out = client.post("/logout", data={"csrf_token": first})
+    assert signed_out.status_code in (302, 303) and "/login" in signed_out.headers["Location"]
+
+
 def test_a_message_is_shown_once_and_never_kept(signed_in, demo_app):
     client = signed_in()
     client.get("/")
@@ -192,3 +208,41 @@ def test_the_page_call_sends_the_data_only_when_the_version_moved(signed_in, dem
     assert version.startswith(page["client"]["id"] + "/") and page["client"]["email"] == "ada@example.com"
     assert page_call(version) == (version, None)
     assert page_call(version.replace("/", "/9", 1)) == (version, page)
+
+
+def test_a_kept_pages_other_calls_run_only_when_its_version_moved(signed_in, demo_app):
+    """Recording a first view goes with reading a document's page: a kept page is served without
+    it, and a view record an administrator deletes (a change the version follows) is made again
+    at the next view."""
+    client = signed_in()
+    with client.session_transaction() as session:
+        identity = get_backend(demo_app).claimed(session["auth"]).identity
+    data, now = get_data(demo_app), datetime.now(UTC)
+    calls = [("portal_quote", {"p_quote_id": ADA_QUOTE}),
+             ("record_document_view", {"p_document_type": "quote", "p_document_id": ADA_QUOTE})]
+
+    def page_call(kept_version):
+        return data.call_checking_session(identity, 1800, now, calls, page_call=True,
+                                          kept_version=kept_version)[1]
+
+    def views(delete=False):
+        with psycopg.connect(demo_app.config["DATABASE_URL"], autocommit=True) as conn:
+            if delete:
+                conn.execute("delete from public.activity where subject_id = %s"
+                             " and kind = 'quote_viewed'", (ADA_QUOTE,))
+            return conn.execute("select count(*) from public.activity where subject_id = %s"
+                                " and kind = 'quote_viewed'", (ADA_QUOTE,)).fetchone()[0]
+
+    views(delete=True)
+    [first, _], recorded = page_call(None)
+    assert recorded is True and views() == 1  # the first view, recorded: a new version
+    [version, page], recorded = page_call(first)
+    assert version != first and page is not None and recorded is False
+    assert page_call(version) == [(version, None), None]  # kept: neither read nor called
+    client.get(f"/quotes/{ADA_QUOTE}")
+    with rendered(demo_app) as names:
+        client.get(f"/quotes/{ADA_QUOTE}")
+    assert "portal/quote.html" not in names  # the page is kept now
+    assert views(delete=True) == 0  # an administrator deletes the record
+    client.get(f"/quotes/{ADA_QUOTE}")
+    assert views() == 1
