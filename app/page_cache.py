@@ -110,15 +110,16 @@ def signed_csrf_token(pages: KeptPages) -> str:
     """The session's CSRF token, as generate_csrf() signs it, reused while it is under a minute
     old (and under a tenth of the configured time limit). A session without a CSRF secret yet
     gets one from generate_csrf(), which keeps it in the session."""
-    secret = session.get(current_app.config["WTF_CSRF_FIELD_NAME"])
+    field = current_app.config["WTF_CSRF_FIELD_NAME"]
+    secret = session.get(field)
     limit = current_app.config.get("WTF_CSRF_TIME_LIMIT", 3600)
     reuse = CSRF_REUSE_SECONDS if limit is None else min(CSRF_REUSE_SECONDS, limit / 10)
     now = time.time()
     signed = pages.csrf_tokens.get(secret) if isinstance(secret, str) else None
     if signed is not None and 0 <= now - signed[0] < reuse:
         return signed[1]
-    token = generate_csrf()
-    secret = session.get(current_app.config["WTF_CSRF_FIELD_NAME"])
+    token = generate_csrf()  # makes the session's secret when it has none yet
+    secret = session.get(field)
     with pages.lock:
         if len(pages.csrf_tokens) >= pages.size:
             pages.csrf_tokens.clear()

@@ -9,6 +9,7 @@ from psycopg_pool import ConnectionPool
 
 from app.data import ClientIdentity, Conflict
 from app.data.postgres import PostgresData
+from app.db.pool import CONNECTION_SETTINGS
 from tests.identity import signed_in
 
 
@@ -32,7 +33,8 @@ def pending_quote(database_url):
 def test_exactly_one_of_ten_simultaneous_decisions_wins(database_url, pending_quote):
     email, quote_id = pending_quote
     identity = ClientIdentity("token", signed_in(database_url, email))
-    pool = ConnectionPool(database_url, min_size=10, max_size=10, open=True)
+    pool = ConnectionPool(database_url, min_size=10, max_size=10, open=True,
+                          kwargs=CONNECTION_SETTINGS)
     data, start, outcomes = PostgresData(pool), threading.Barrier(10), []
 
     def decide(n):

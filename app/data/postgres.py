@@ -38,6 +38,7 @@ SET_IDENTITY = ("select set_config('role', %s, true), set_config('request.jwt.cl
 class PostgresData:
     def __init__(self, pool: ConnectionPool, statement_timeout_ms: int = 5000,
                  lock_timeout_ms: int = 2000):
+        # The pool's connections are set up as app/db/pool.py:CONNECTION_SETTINGS says.
         self.pool = pool
         self.timeouts = (f"{int(statement_timeout_ms)}ms", f"{int(lock_timeout_ms)}ms")
 
@@ -89,11 +90,13 @@ class PostgresData:
         """A trusted write and the client's reads of what it changed, in one transaction and one
         round trip: the write as the service, then the role and claims switched to the
         client's (transaction-local, as at the start), so RLS decides the reads."""
-        statements = [_statement(*service_call),
-                      (SET_IDENTITY, ("authenticated", json.dumps(identity.claims), *self.timeouts))]
+        statements = [_statement(*service_call), self._identity("authenticated", identity.claims)]
         statements += [_statement(function, args) for function, args in calls]
         written, _, *reads = self._round_trip("service_role", SERVICE_CLAIMS, statements)
         return written[0], [read[0] for read in reads]
+
+    def _identity(self, role: str, claims: dict) -> tuple[str, tuple]:
+        return SET_IDENTITY, (role, json.dumps(claims), *self.timeouts)
 
     def _call(self, role: str, claims: dict, function: str, args: dict) -> Any:
         [row] = self._round_trip(role, claims, [_statement(function, args)])
@@ -112,23 +115,12 @@ class PostgresData:
         no BEGIN or COMMIT of our own."""
         try:
             with self.pool.connection() as conn:
-                # Every statement runs inside the message's own transaction; psycopg must not
-                # open one around it (that would be a round trip of its own).
-                was_autocommit = conn.autocommit
-                if not was_autocommit:
-                    conn.autocommit = True
-                try:
-                    cursor = ClientCursor(conn)
-                    message = ";\n".join(
-                        cursor.mogrify(statement, params) for statement, params in
-                        [(SET_IDENTITY, (role, json.dumps(claims), *self.timeouts)), *statements])
-                    cursor.execute(message)
-                    rows = [cursor.fetchone()]
-                    while cursor.nextset():
-                        rows.append(cursor.fetchone())
-                finally:
-                    if not was_autocommit and not conn.closed:
-                        conn.autocommit = False
+                cursor = ClientCursor(conn)
+                cursor.execute(";\n".join(cursor.mogrify(statement, params) for statement, params
+                                           in [self._identity(role, claims), *statements]))
+                rows = [cursor.fetchone()]
+                while cursor.nextset():
+                    rows.append(cursor.fetchone())
         except PoolTimeout as error:
             raise Unavailable("The database is unavailable or busy.", "unavailable") from error
         except psycopg.Error as error:

@@ -4,6 +4,11 @@ import atexit
 
 from psycopg_pool import ConnectionPool
 
+# How every connection the adapter uses is set up (app/data/postgres.py): autocommit, because
+# each call is one message whose statements Postgres runs as one transaction and psycopg must
+# not open another around it; such messages are never prepared.
+CONNECTION_SETTINGS = {"autocommit": True, "prepare_threshold": None}
+
 
 def get_pool(app) -> ConnectionPool:
     pool = app.extensions.get("portal_pool")
@@ -12,10 +17,7 @@ def get_pool(app) -> ConnectionPool:
                               max_size=app.config["DATABASE_POOL_SIZE"], open=True,
                               # A request waits this long for a connection, then gets the 503 page.
                               timeout=app.config["DATABASE_POOL_TIMEOUT"],
-                              # Autocommit: each call is one message whose statements Postgres
-                              # runs as one transaction (app/data/postgres.py); psycopg must not
-                              # open another around it. Such messages are never prepared.
-                              kwargs={"autocommit": True, "prepare_threshold": None})
+                              kwargs=CONNECTION_SETTINGS)
         app.extensions["portal_pool"] = pool
         atexit.register(pool.close)
     return pool

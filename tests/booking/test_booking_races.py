@@ -9,6 +9,7 @@ from psycopg_pool import ConnectionPool
 
 from app.data import Conflict
 from app.data.postgres import PostgresData
+from app.db.pool import CONNECTION_SETTINGS
 from tests.booking.conftest import identity
 from tests.identity import signed_in
 
@@ -19,7 +20,8 @@ RACERS = 50
 def race(database_url, calls):
     """Runs the calls at the same moment, each on its own connection; returns each outcome:
     the result, or the Conflict's message."""
-    pool = ConnectionPool(database_url, min_size=len(calls), max_size=len(calls), open=True)
+    pool = ConnectionPool(database_url, min_size=len(calls), max_size=len(calls), open=True,
+                          kwargs=CONNECTION_SETTINGS)
     # Racers queue behind the winner's row lock: on a loaded machine that wait passed the
     # production lock timeout (2 s) once, and a racer failed as "busy" instead of "taken".
     # What is tested is who wins, so the racers wait as long as it takes.

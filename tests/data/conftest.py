@@ -10,6 +10,7 @@ from psycopg_pool import ConnectionPool
 from app.config import PROJECT_ROOT
 from app.data.postgres import PostgresData
 from app.db import cluster
+from app.db.pool import CONNECTION_SETTINGS
 
 # The roles come from the project's own compatibility script (creates them if missing, exactly
 # as the migrations expect them: roles are cluster-wide, so a different definition here could
@@ -80,5 +81,6 @@ def adapter_db_url(server_url):
 @pytest.fixture
 def pg_data(adapter_db_url):
     """The Postgres adapter on a pool of ONE connection: consecutive calls share it."""
-    with ConnectionPool(adapter_db_url, min_size=1, max_size=1, open=True, timeout=5) as pool:
+    with ConnectionPool(adapter_db_url, min_size=1, max_size=1, open=True, timeout=5,
+                        kwargs=CONNECTION_SETTINGS) as pool:
         yield PostgresData(pool)

@@ -20,6 +20,7 @@ from app.data import (
 )
 from app.data.base import ERRORS_BY_CODE
 from app.data.postgres import PostgresData
+from app.db.pool import CONNECTION_SETTINGS
 
 ADA = ClientIdentity("ada-token", {"sub": str(uuid.uuid4()), "email": "ada@example.test",
                                    "role": "authenticated", "aud": "authenticated"})
@@ -150,7 +151,8 @@ def test_a_failed_page_call_says_whether_the_session_was_live(adapter_db_url):
     """A call of a page's round trip runs only for a live session, so its own error says the
     session was live (the error page keeps the signed-in layout); a database that gave up
     (here a statement timeout) says nothing of it."""
-    with ConnectionPool(adapter_db_url, min_size=1, max_size=1, open=True, timeout=5) as pool:
+    with ConnectionPool(adapter_db_url, min_size=1, max_size=1, open=True, timeout=5,
+                        kwargs=CONNECTION_SETTINGS) as pool:
         data = PostgresData(pool, statement_timeout_ms=100)
         now = datetime.now(UTC)
         state, [echo] = data.call_checking_session(ADA, 60, now, [("whoami", {"p_echo": "x"})])
