@@ -13,19 +13,18 @@ from psycopg_pool import ConnectionPool, PoolTimeout
 from app.data.base import ClientIdentity, DataError, Unavailable, check_call, error_for
 
 SERVICE_CLAIMS = {"role": "service_role"}
-# A kept page's call: the page's version, and its data only when the version is not the one the
-# process keeps (app/page_cache.py). One statement, so the version is read in the data's snapshot.
-PAGE_CALL = ("select v, case when v = %(known_page_version)s then null else {} end"
-             " from private.page_version() v where v is not null")
 # A page's other calls run only while the session check (the statement before them) leaves the
 # caller a signed-in client.
 CHECKED_CALL = "select {} where private.current_client_id() is not null"
-# A kept page's other calls (such as recording a first view) go with reading the page: they run
-# only when its version moved. What they write moves the version, so while it stands they have
-# nothing left to do.
-KEPT_PAGE_OTHER_CALL = ("select {} from private.page_version() v"
-                        " where v is not null and v is distinct from %(known_page_version)s")
 SESSION_CHECK = "select private.touch_current_session(%s, %s)"
+# A page the process may keep (app/page_cache.py): the session check also reads the page's
+# version, once, and when it is the version kept, sets portal.page_kept so that none of the
+# page's calls run: the page is served as kept. Otherwise they run as CHECKED_CALL's do. The
+# setting is checked first (the planner orders a filter's conditions by cost), so a kept page
+# costs its calls no more than this.
+PAGE_SESSION_CHECK = "select private.touch_current_session_for_page(%s, %s, %s)"
+KEPT_PAGE_CALL = ("select {} where current_setting('portal.page_kept', true) is distinct from 'on'"
+                  " and private.current_client_id() is not null")
 
 # `true` = transaction-local, as PostgREST sets them: the role and the claims end with the
 # transaction, so a pooled connection never carries one caller's identity into the next call.
@@ -61,29 +60,24 @@ class PostgresData:
         signed-in layout. (The check itself raises nothing on purpose: a failure there is the
         database's, Unavailable, and says nothing of the session.)
 
-        With page_call, the first call is a page's that the process may keep: its result is (the
-        page's version, its data), the data None when the version is still kept_version (the
-        version of the page kept, None when none is). The other calls then run, and return, only
-        when the data does."""
-        statements = [(SESSION_CHECK, (idle_seconds, now))]
-        for index, (function, args) in enumerate(calls):
-            if index == 0 and page_call:
-                statements.append((_text(PAGE_CALL, function, tuple(args)),
-                                   {**_params(args), "known_page_version": kept_version}))
-            elif page_call:
-                statements.append((_text(KEPT_PAGE_OTHER_CALL, function, tuple(args)),
-                                   {**_params(args), "known_page_version": kept_version}))
-            else:
-                statements.append((_text(CHECKED_CALL, function, tuple(args)), _params(args)))
+        With page_call, the calls are a page's that the process may keep: the first result is
+        (the page's version, its data), the version read by the session check, and the calls
+        run (and return) only when that version is not kept_version (the version of the page
+        kept, None when none is): for a kept page every result is None but the version."""
+        check = ((PAGE_SESSION_CHECK, (idle_seconds, now, kept_version)) if page_call
+                 else (SESSION_CHECK, (idle_seconds, now)))
+        template = KEPT_PAGE_CALL if page_call else CHECKED_CALL
+        statements = [check, *((_text(template, function, tuple(args)), _params(args))
+                               for function, args in calls)]
         try:
-            state, *rows = self._round_trip("authenticated", identity.claims, statements)
+            (state,), *rows = self._round_trip("authenticated", identity.claims, statements)
         except DataError as error:
             error.session_live = not isinstance(error, Unavailable)
             raise
         results = [row[0] if row else None for row in rows]
         if page_call:
-            results[0] = tuple(rows[0]) if rows[0] else None
-        return state[0], results
+            results[0] = (state.get("page_version"), results[0])
+        return state, results
 
     def call_as_service_then_client(self, service_call: tuple[str, dict], identity: ClientIdentity,
                                     calls: list[tuple[str, dict]]) -> tuple[Any, list]:

@@ -225,6 +225,8 @@ select is_empty($$ select p.oid::regprocedure from pg_proc p
                                             'cancel_for_current_client', 'decide_quote',
                                             -- the caller's own session, its own counters
                                             'touch_current_session', 'my_document_counts',
+                                            -- the same, with the caller's own page version
+                                            'touch_current_session_for_page',
                                             -- writes only the caller's own preferences row
                                             'save_preferences_of_current_person',
                                             -- the caller's own devices

@@ -4,7 +4,7 @@
 begin;
 create extension if not exists pgtap with schema extensions;
 set local search_path = public, extensions;
-select plan(32);
+select plan(37);
 
 select tests.create_clients();  -- A and B with portal access, C without, D archived
 insert into public.invoices (id, client_id, number, status) values
@@ -83,6 +83,20 @@ select tests.act_as_owner();
 update public.clients set name = 'Bea Renamed' where email = 'b@pgtap.test';
 select tests.act_as_client('a@pgtap.test');
 select is(private.page_version(), current_setting('tests.version'), 'Another client''s change does not');
+
+-- A kept page's session check reads the version once, and holds the page's calls back only
+-- when it is the one kept.
+select is(private.touch_current_session_for_page(1800, now(), current_setting('tests.version')) ->> 'page_version',
+          current_setting('tests.version'), 'A kept page''s session check returns the page''s version');
+select is(current_setting('portal.page_kept'), 'on', 'and, when it is the one kept, holds the page''s calls back');
+select is(private.touch_current_session_for_page(1800, now(), 'an older version') ->> 'page_version',
+          current_setting('tests.version'), 'The same version when another one is kept');
+select is(current_setting('portal.page_kept'), 'off', 'and then the page''s calls run');
+select tests.act_as_client('c@pgtap.test');
+select is(private.touch_current_session_for_page(1800, now(), null)
+            - 'expires_at' - 'client_id' - 'email' - 'profile_version',
+          '{"status": "not_allowed", "page_version": null}'::jsonb,
+          'A session the check ends has no page version');
 
 select tests.act_as_client('c@pgtap.test');
 select is(private.page_version(), null, 'A client without portal access has none');
