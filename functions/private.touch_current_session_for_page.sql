@@ -1,7 +1,15 @@
 /**
  * A kept page's session check (Postgres mode, app/page_cache.py): private.touch_current_session,
- * then, for a session it leaves active, the page's version (private.page_version(), read after
- * the touch, so a session the touch has just ended has none), returned with the check's state.
+ * then, for a session it leaves active, the page's version: private.page_version_of the client
+ * the session belongs to, read after the touch (a session the touch has just ended has none),
+ * returned with the check's state.
+ *
+ * That client is the one private.current_client_id() finds for the caller while the touch
+ * leaves the session active: the claims are the server's own, signed for the session's contact
+ * when it signed in (private.start_contact_session), and a session ends with its contact
+ * (deleted with it) and as soon as the contact's email or client changes
+ * (private.end_changed_contact_sessions). So the version is read without a third lookup of the
+ * caller per request; whatever the page reads still goes through current_client_id and RLS.
  *
  * When that version is the one of the page the process keeps (p_kept_page_version), the
  * transaction-local setting portal.page_kept is 'on', and the page's calls that follow in the
@@ -28,7 +36,7 @@ declare
   version text;
 begin
   if state ->> 'status' = 'active' then
-    version := private.page_version();
+    version := private.page_version_of((state ->> 'client_id')::uuid);
   end if;
   perform set_config('portal.page_kept', case when version = p_kept_page_version then 'on' else 'off' end, true);
   return state || jsonb_build_object('page_version', version);

@@ -4,7 +4,7 @@
 begin;
 create extension if not exists pgtap with schema extensions;
 set local search_path = public, extensions;
-select plan(37);
+select plan(38);
 
 select tests.create_clients();  -- A and B with portal access, C without, D archived
 insert into public.invoices (id, client_id, number, status) values
@@ -103,6 +103,8 @@ select is(private.page_version(), null, 'A client without portal access has none
 select tests.act_as_anon();
 select throws_ok($$ select private.page_version() $$, '42501', null, 'The anonymous role cannot ask');
 select tests.act_as_owner();
+select ok(not has_function_privilege('authenticated', 'private.page_version_of(uuid)', 'EXECUTE'),
+          'Clients cannot ask for a given client''s version');
 select ok(not has_table_privilege('authenticated', 'private.page_versions', 'select'),
           'Clients cannot read the versions table');
 

@@ -5,7 +5,7 @@
 begin;
 create extension if not exists pgtap with schema extensions;
 set local search_path = public, extensions;
-select plan(44);
+select plan(49);
 
 -- Fixtures: A (owner a@) with a billing, an approver and a viewer; B; a sent invoice and two
 -- pending quotes of A ------------------------------------------------------------------------
@@ -166,6 +166,27 @@ select tests.act_as_owner();
 select is((select array_agg(person) from public.activity
             where kind = 'contact_removed' and client_id = 'aaaaaaaa-0000-4000-8000-000000000000'),
           array['Ada Tap'], 'Activity records who removed them');
+
+-- A re-addressed or moved contact is signed out at once (Postgres mode) ------------------------
+select tests.act_as_client('a@pgtap.test');  -- A's owner is signed in too
+select tests.act_as_owner();
+select tests.open_session('rita@pgtap.test');
+update public.contacts set name = 'Rita Renamed' where lower(email) = 'rita@pgtap.test';
+update public.contacts set email = 'RITA@pgtap.test' where lower(email) = 'rita@pgtap.test';
+select is((select revoked_at from private.sessions where id = md5('rita@pgtap.test')::uuid), null,
+  'A new name, or the same email in other letter case, leaves the contact''s session live');
+update public.contacts set email = 'rita.new@pgtap.test' where lower(email) = 'rita@pgtap.test';
+select isnt((select revoked_at from private.sessions where id = md5('rita@pgtap.test')::uuid), null,
+  'A new email ends the contact''s session');
+select tests.open_session('rita.new@pgtap.test');
+update public.contacts set client_id = 'bbbbbbbb-0000-4000-8000-000000000000'
+ where lower(email) = 'rita.new@pgtap.test';
+select isnt((select revoked_at from private.sessions where id = md5('rita.new@pgtap.test')::uuid), null,
+  'Moving a contact to another client ends its session');
+select is((select revoked_at from private.sessions where id = md5('a@pgtap.test')::uuid), null,
+  'and no one else''s');
+select ok(not has_function_privilege('authenticated', 'private.end_changed_contact_sessions()', 'EXECUTE'),
+  'Clients cannot call the trigger''s function');
 
 select * from finish();
 rollback;

@@ -73,6 +73,30 @@ def test_removing_access_ends_the_session_at_the_next_request(app, client, make_
     assert "no longer enabled" in client.get("/login").get_data(as_text=True)
 
 
+@pytest.mark.parametrize("change", ["email", "client", "email's case"])
+def test_a_contact_readdressed_or_moved_is_signed_out_at_the_next_request(app, client, make_client,
+                                                                           change):
+    """An administrator changes the person's email, or moves their contact to another client:
+    the session signed in as that contact ends at the next request, although the page was kept
+    (the session check reads the kept page's version for the session's own client). The same
+    email in other letter case is the same person."""
+    email, _ = make_client()
+    _, other_client = make_client()
+    sign_in(app, client, email)
+    assert client.get("/").status_code == 200
+    assert client.get("/").status_code == 200  # kept now
+    with psycopg.connect(app.config["DATABASE_URL"], autocommit=True) as conn:
+        column, value = {"email": ("email", "moved-" + email), "client": ("client_id", other_client),
+                         "email's case": ("email", email.upper())}[change]
+        conn.execute(f"update public.contacts set {column} = %s where lower(email) = lower(%s)",
+                     (value, email))
+    if change == "email's case":
+        assert client.get("/").status_code == 200
+        return
+    assert client.get("/").status_code == 302
+    assert "Your session has ended" in client.get("/login").get_data(as_text=True)
+
+
 def forged(app, client, token):
     with client.session_transaction() as session:
         session["auth"] = {"mode": "postgres", "access_token": token}

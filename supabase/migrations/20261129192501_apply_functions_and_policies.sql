@@ -1088,15 +1088,11 @@ grant execute on function private.notify_business(text, text, text, jsonb) to se
 -- functions/private.page_version.sql ----------------------------------------------------------
 
 /**
- * The signed-in client's page version: changes whenever anything the client's portal pages show
- * may have changed (their rows: private.page_versions, raised by private.raise_page_versions),
- * the business's date (the calendar turns invoices overdue and expires quotes) or the settings
- * (the layout's business profile). It starts with the client's id, so two clients' versions
- * never match. Null for anyone who is not a signed-in client.
+ * The signed-in client's page version (private.page_version_of), null for anyone who is not a
+ * signed-in client.
  *
- * A page call sends the version of the page the process keeps and gets its data only when the
- * version differs (app/page_cache.py). Stable: in the page call's statement it reads the same
- * snapshot as the page's data. Security definer: the versions are private.
+ * A kept page's session check reads the same version for the client whose session it touched
+ * (private.touch_current_session_for_page). Stable. Security definer: the versions are private.
  */
 create or replace function private.page_version() returns text
 language plpgsql
@@ -1104,21 +1100,44 @@ stable
 security definer
 set search_path = ''
 as $$
-declare
-  me uuid := private.current_client_id();
 begin
-  if me is null then
-    return null;
-  end if;
-  return concat_ws('/', me,
-    coalesce((select v.version from private.page_versions v where v.client_id = me), 0),
-    private.business_today(),
-    (select s.updated_at from public.settings s limit 1));
+  return private.page_version_of(private.current_client_id());
 end
 $$;
 
 revoke all on function private.page_version() from public, anon, authenticated, service_role;
 grant execute on function private.page_version() to authenticated;
+
+-- functions/private.page_version_of.sql -------------------------------------------------------
+
+/**
+ * A client's page version (what private.page_version() returns to the signed-in client, and
+ * private.touch_current_session_for_page to a kept page's session check): it changes whenever
+ * anything the client's portal pages show may have changed (their rows: private.page_versions,
+ * raised by private.raise_page_versions), the business's date (the calendar turns invoices
+ * overdue and expires quotes) or the settings (the layout's business profile). It starts with
+ * the client's id, so two clients' versions never match.
+ *
+ * Executable by no one but its owner's definer functions: it tells any client's version.
+ */
+create or replace function private.page_version_of(p_client_id uuid) returns text
+language plpgsql
+stable
+security definer
+set search_path = ''
+as $$
+begin
+  if p_client_id is null then
+    return null;
+  end if;
+  return concat_ws('/', p_client_id,
+    coalesce((select v.version from private.page_versions v where v.client_id = p_client_id), 0),
+    private.business_today(),
+    (select s.updated_at from public.settings s limit 1));
+end
+$$;
+
+revoke all on function private.page_version_of(uuid) from public, anon, authenticated, service_role;
 
 -- functions/private.pdf_version.sql -----------------------------------------------------------
 
@@ -1970,8 +1989,16 @@ grant execute on function private.touch_current_session(integer, timestamptz) to
 
 /**
  * A kept page's session check (Postgres mode, app/page_cache.py): private.touch_current_session,
- * then, for a session it leaves active, the page's version (private.page_version(), read after
- * the touch, so a session the touch has just ended has none), returned with the check's state.
+ * then, for a session it leaves active, the page's version: private.page_version_of the client
+ * the session belongs to, read after the touch (a session the touch has just ended has none),
+ * returned with the check's state.
+ *
+ * That client is the one private.current_client_id() finds for the caller while the touch
+ * leaves the session active: the claims are the server's own, signed for the session's contact
+ * when it signed in (private.start_contact_session), and a session ends with its contact
+ * (deleted with it) and as soon as the contact's email or client changes
+ * (private.end_changed_contact_sessions). So the version is read without a third lookup of the
+ * caller per request; whatever the page reads still goes through current_client_id and RLS.
  *
  * When that version is the one of the page the process keeps (p_kept_page_version), the
  * transaction-local setting portal.page_kept is 'on', and the page's calls that follow in the
@@ -1998,7 +2025,7 @@ declare
   version text;
 begin
   if state ->> 'status' = 'active' then
-    version := private.page_version();
+    version := private.page_version_of((state ->> 'client_id')::uuid);
   end if;
   perform set_config('portal.page_kept', case when version = p_kept_page_version then 'on' else 'off' end, true);
   return state || jsonb_build_object('page_version', version);
