@@ -22,13 +22,12 @@ from flask.sessions import SecureCookieSessionInterface  # noqa: E402
 
 from app import create_app  # noqa: E402
 from app.auth import jwt_tokens  # noqa: E402
+from app.data.postgres import KEPT_PAGE_CALL  # noqa: E402
 from bench.bench_pages import DOCUMENTS, HEAVY, JWT_SECRET, SECRET_KEY, session_cookies  # noqa: E402
 
 # Each page's statements after the session check, as the app sends them for a page it renders
-# (app/data/postgres.py:KEPT_PAGE_CALL; the setting is off, as the session check leaves it when
-# the page's version moved).
-CHECKED = (" where current_setting('portal.page_kept', true) is distinct from 'on'"
-           " and private.current_client_id() is not null")
+# (its condition, the setting off, as the session check leaves it when the page's version moved).
+CHECKED = KEPT_PAGE_CALL.removeprefix("select {}")
 PAGES = {
     "dashboard": [("select public.portal_dashboard()" + CHECKED, 0)],
     "invoices all": [("select public.portal_invoices(p_status=>'all')" + CHECKED, 0)],

@@ -13,9 +13,10 @@ from psycopg_pool import ConnectionPool, PoolTimeout
 from app.data.base import ClientIdentity, DataError, Unavailable, check_call, error_for
 
 SERVICE_CLAIMS = {"role": "service_role"}
-# A page's other calls run only while the session check (the statement before them) leaves the
-# caller a signed-in client.
-CHECKED_CALL = "select {} where private.current_client_id() is not null"
+# The calls of a round trip that checks the session run only while the check (the statement
+# before them) leaves the caller a signed-in client.
+SIGNED_IN = "private.current_client_id() is not null"
+CHECKED_CALL = "select {} where " + SIGNED_IN
 SESSION_CHECK = "select private.touch_current_session(%s, %s)"
 # A page the process may keep (app/page_cache.py): the session check also reads the page's
 # version, once, and when it is the version kept, sets portal.page_kept so that none of the
@@ -24,7 +25,7 @@ SESSION_CHECK = "select private.touch_current_session(%s, %s)"
 # costs its calls no more than this.
 PAGE_SESSION_CHECK = "select private.touch_current_session_for_page(%s, %s, %s)"
 KEPT_PAGE_CALL = ("select {} where current_setting('portal.page_kept', true) is distinct from 'on'"
-                  " and private.current_client_id() is not null")
+                  " and " + SIGNED_IN)
 
 # `true` = transaction-local, as PostgREST sets them: the role and the claims end with the
 # transaction, so a pooled connection never carries one caller's identity into the next call.
