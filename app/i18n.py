@@ -52,6 +52,17 @@ def current() -> tuple[str, NullTranslations]:
     return kept[1], kept[2]
 
 
+def language_code() -> str:
+    """The language of the moment, as current() names it, without loading its catalog: what a
+    kept page's key needs, where nothing is translated (loading the catalog cost a kept page
+    more than its key and its lookup together). Flask-Babel's locale once it has chosen one
+    (force_locale's included), else the one it will choose: select_language()'s."""
+    if not has_app_context():
+        return DEFAULT_LANGUAGE
+    locale = getattr(g.get("_flask_babel"), "babel_locale", None)
+    return str(locale) if locale is not None else select_language()
+
+
 def gettext(string: str, **variables) -> str:
     """flask_babel.gettext, through current(): the catalog's text, %-formatted with variables."""
     translated = current()[1].ugettext(string)

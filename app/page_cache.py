@@ -25,7 +25,7 @@ from flask import current_app, g, request, session
 from flask_wtf.csrf import generate_csrf
 
 from app.auth.session import call_together, page_identity
-from app.i18n import current
+from app.i18n import language_code
 
 # Where a kept page's CSRF token goes: random per process, so no page content can imitate it.
 CSRF_MARK = "csrf-" + secrets.token_hex(16)
@@ -85,7 +85,7 @@ def page(render: Callable[..., str], call: tuple[str, dict], *also: tuple[str, d
     if pages is None or identity is None or "_flashes" in session:
         return render(*call_together(call, *also))
     claims = identity.claims
-    key = (claims["sub"], claims["email"].lower(), request.full_path, current()[0],
+    key = (claims["sub"], claims["email"].lower(), request.full_path, language_code(),
            session.get("time_zone"))
     kept = pages.get(key)
     first, *others = call_together(call, *also, page_call=True,

@@ -114,3 +114,26 @@ def test_translated_templates_escape_what_they_insert_in_html_only(app):
             "by &lt;b&gt;A &amp; B&lt;/b&gt; | 2 invoices to pay.")
         text = app.jinja_env.from_string("{% autoescape false %}" + html + "{% endautoescape %}")
         assert text.render(name="<b>A & B</b>") == "by <b>A & B</b> | 2 invoices to pay."
+
+
+@pytest.mark.parametrize(("header", "preferred"), [("fr-CA,fr;q=0.9", None), ("es", "de"),
+                                                   ("ja", None), (None, "xx")])
+def test_the_language_code_of_a_kept_page_is_the_language_the_page_is_written_in(
+        app, header, preferred):
+    """app.i18n.language_code() names a kept page's language without loading its catalog; it
+    must agree with the language Flask-Babel then writes the page in, force_locale's included."""
+    from flask_babel import force_locale
+
+    from app.i18n import current, language_code
+
+    headers = {"Accept-Language": header} if header else {}
+    with app.test_request_context("/", headers=headers):
+        g.preferred_language = preferred
+        code = language_code()
+        assert not hasattr(g.get("_flask_babel"), "babel_translations")  # no catalog loaded
+        assert code == current()[0] == str(get_locale())
+        with force_locale("de"):
+            assert language_code() == current()[0] == "de"
+        assert language_code() == code
+    with app.app_context():
+        assert language_code() == current()[0] == "en"
