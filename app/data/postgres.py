@@ -6,7 +6,9 @@ from functools import lru_cache
 from typing import Any
 
 import psycopg
-from psycopg import ClientCursor, sql
+from psycopg import ClientCursor, generators, pq, sql
+from psycopg.adapt import Transformer
+from psycopg.errors import error_from_result
 from psycopg.types.json import Jsonb
 from psycopg_pool import ConnectionPool, PoolTimeout
 
@@ -71,11 +73,10 @@ class PostgresData:
         statements = [check, *((_text(template, function, tuple(args)), _params(args))
                                for function, args in calls)]
         try:
-            (state,), *rows = self._round_trip("authenticated", identity.claims, statements)
+            state, *results = self._round_trip("authenticated", identity.claims, statements)
         except DataError as error:
             error.session_live = not isinstance(error, Unavailable)
             raise
-        results = [row[0] if row else None for row in rows]
         if page_call:
             results[0] = (state.get("page_version"), results[0])
         return state, results
@@ -88,18 +89,18 @@ class PostgresData:
         statements = [_statement(*service_call), self._identity("authenticated", identity.claims)]
         statements += [_statement(function, args) for function, args in calls]
         written, _, *reads = self._round_trip("service_role", SERVICE_CLAIMS, statements)
-        return written[0], [read[0] for read in reads]
+        return written, reads
 
     def _identity(self, role: str, claims: dict) -> tuple[str, tuple]:
         return SET_IDENTITY, (role, json.dumps(claims), *self.timeouts)
 
     def _call(self, role: str, claims: dict, function: str, args: dict) -> Any:
-        [row] = self._round_trip(role, claims, [_statement(function, args)])
-        return row[0]
+        [value] = self._round_trip(role, claims, [_statement(function, args)])
+        return value
 
     def _round_trip(self, role: str, claims: dict, statements: list[tuple[str, Any]]) -> list:
         """The statements as `role` with `claims`, in one transaction and one round trip; each
-        statement's first row (None when it returned none).
+        statement's first value (None when it returned no row).
 
         They travel as one simple-protocol message, the identity statement first: Postgres runs
         the statements of one message as a single transaction (the "implicit transaction" of
@@ -111,11 +112,9 @@ class PostgresData:
         try:
             with self.pool.connection() as conn:
                 cursor = ClientCursor(conn)
-                cursor.execute(";\n".join(cursor.mogrify(statement, params) for statement, params
-                                           in [self._identity(role, claims), *statements]))
-                rows = [cursor.fetchone()]
-                while cursor.nextset():
-                    rows.append(cursor.fetchone())
+                message = ";\n".join(cursor.mogrify(statement, params) for statement, params
+                                      in [self._identity(role, claims), *statements])
+                results = _exchange(conn, message)
         except PoolTimeout as error:
             raise Unavailable("The database is unavailable or busy.", "unavailable") from error
         except psycopg.Error as error:
@@ -125,8 +124,28 @@ class PostgresData:
                 raise Unavailable("The database is unavailable.", "unavailable") from error
             raise error_for(error.sqlstate, error.diag.message_primary or str(error),
                             error.diag.message_detail) from error
-        return rows[1:]
+        return results[1:]
 
+
+def _exchange(conn: psycopg.Connection, message: str) -> list:
+    """Sends the message and returns each statement's first value, loaded as a cursor loads
+    it, or raises the first statement's error as psycopg raises it.
+
+    A page's round trip is a few values, and a cursor's bookkeeping (a result set per
+    statement, row by row) cost the app more CPU than the exchange itself: so the message goes
+    out through libpq directly, answered through psycopg's own non-blocking wait (the
+    generator its cursors use), and the values are loaded by its Transformer."""
+    with conn.lock:
+        conn.pgconn.send_query(message.encode(conn.info.encoding))
+        results = conn.wait(generators.execute(conn.pgconn))
+    values, loaders = [], Transformer(conn)
+    for result in results:
+        if result.status == pq.ExecStatus.FATAL_ERROR:
+            raise error_from_result(result, encoding=conn.info.encoding)
+        value = result.get_value(0, 0) if result.ntuples else None
+        values.append(None if value is None else
+                      loaders.get_loader(result.ftype(0), pq.Format.TEXT).load(value))
+    return values
 
 def _statement(function: str, args: dict) -> tuple[str, dict]:
     return _text("select {}", function, tuple(args)), _params(args)
