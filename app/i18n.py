@@ -7,6 +7,8 @@ English. Sign-in pages follow Accept-Language too. The catalogs are kept with `p
 translations` (app/catalogs.py); tests/test_translations.py fails on anything missing.
 """
 
+from functools import lru_cache
+
 from babel import Locale
 from babel.support import NullTranslations
 from flask import g, has_app_context, has_request_context, request, session
@@ -14,6 +16,8 @@ from flask_babel import Babel, get_locale, get_translations
 from flask_babel.speaklater import LazyString
 from jinja2 import pass_eval_context
 from markupsafe import Markup
+from werkzeug.datastructures import LanguageAccept
+from werkzeug.http import parse_accept_header
 
 # English is the source language; the others have complete catalogs.
 LANGUAGES = ("en", "fr", "de", "es")
@@ -28,7 +32,15 @@ def select_language() -> str:
     preferred = g.get("preferred_language") or session.get("language")
     if preferred in LANGUAGES:
         return preferred
-    return request.accept_languages.best_match(LANGUAGES, default=DEFAULT_LANGUAGE)
+    return browser_language(request.headers.get("Accept-Language", ""))
+
+
+@lru_cache(maxsize=256)
+def browser_language(accept_language: str) -> str:
+    """The best of LANGUAGES for an Accept-Language header, as werkzeug matches it. A browser
+    sends the same header on every request, and parsing and matching it cost about 50 µs."""
+    return parse_accept_header(accept_language, LanguageAccept).best_match(
+        LANGUAGES, default=DEFAULT_LANGUAGE)
 
 
 # What current() answers outside the app (no catalog: the English source text).

@@ -3,6 +3,7 @@ templates can mark strings for translation."""
 
 import pytest
 from flask import g, render_template_string
+from flask import request as flask_request
 from flask_babel import get_locale
 
 
@@ -137,3 +138,16 @@ def test_the_language_code_of_a_kept_page_is_the_language_the_page_is_written_in
         assert language_code() == code
     with app.app_context():
         assert language_code() == current()[0] == "en"
+
+
+@pytest.mark.parametrize("header", ["fr-CA,fr;q=0.9,en;q=0.5", "de;q=0.1,es;q=0.2", "es-419", "ja",
+                                    "*", "en-GB;q=0, fr;q=0.3", "", "fr;q=abc,de"])
+def test_the_browser_language_is_werkzeugs_match_parsed_once_per_header(app, header):
+    from app.i18n import LANGUAGES, browser_language, select_language
+
+    browser_language.cache_clear()
+    for _ in range(2):
+        with app.test_request_context("/", headers={"Accept-Language": header}):
+            assert select_language() == flask_request.accept_languages.best_match(
+                LANGUAGES, default="en")
+    assert (browser_language.cache_info().misses, browser_language.cache_info().hits) == (1, 1)
