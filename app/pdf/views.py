@@ -3,16 +3,18 @@
 import hashlib
 import re
 import unicodedata
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 
 import xhtml2pdf
 from flask import Response, current_app, render_template
+from flask_babel import force_locale
 
 from app.auth.session import call_together, login_required
 from app.branding import COLOUR, FALLBACK, business
 from app.formatting import language
 from app.i18n import gettext as _
+from app.i18n import language_code
 from app.pdf import bp
 from app.pdf.cache import PdfCache, cache_key
 from app.pdf.logo import Logo, logo_for
@@ -75,8 +77,15 @@ def pdf_download(kind: str, document_id, read: tuple[str, dict]) -> Response:
 
 
 def pdf_filename(kind: str, number: str) -> str:
-    title = _("Invoice") if kind == "invoice" else _("Quote")
-    return plain_filename(f"{title}-{number}.pdf")
+    return plain_filename(f"{document_title(kind, language_code())}-{number}.pdf")
+
+
+@lru_cache(maxsize=64)
+def document_title(kind: str, language: str) -> str:
+    """"Invoice" or "Quote" in `language`, translated once per process: a cached download
+    needs no other text, so it never loads the language's catalog."""
+    with force_locale(language):
+        return _("Invoice") if kind == "invoice" else _("Quote")
 
 
 def portal_url(kind: str, document_id) -> str:
@@ -93,7 +102,7 @@ def stamp_key(kind: str, stamp: dict, business: dict, logo: Logo | None) -> str:
     templates, the language and the portal link printed on it."""
     return cache_key(template_version(), {
         "template": f"pdf/{kind}.html", "kind": kind, "id": str(stamp["id"]),
-        "version": stamp["version"], "state": stamp["state"], "language": language(),
+        "version": stamp["version"], "state": stamp["state"], "language": language_code(),
         "profile_version": business.get("updated_at"),
         "portal_url": portal_url(kind, stamp["id"])}, logo.sha256 if logo else None)
 

@@ -46,6 +46,21 @@ def test_a_download_is_an_attachment_named_after_the_document(signed_in):
     assert invoice.headers["Cache-Control"] == "no-store"
 
 
+def test_a_download_is_named_in_the_readers_language_each_time(signed_in):
+    """The title in the file name is translated once per process and language
+    (app/pdf/views.py:document_title): each reader still gets their own."""
+    client = signed_in()
+    named = {}
+    for language in ("fr", "de", "en", "fr"):
+        with client.session_transaction() as session:
+            session["language"] = language
+        response = client.get(f"/quotes/{ADA_PENDING_QUOTE}/pdf")
+        named.setdefault(language, set()).add(response.headers["Content-Disposition"])
+    assert named == {"fr": {'attachment; filename="Devis-Q-0001.pdf"'},
+                     "de": {'attachment; filename="Angebot-Q-0001.pdf"'},
+                     "en": {'attachment; filename="Quote-Q-0001.pdf"'}}
+
+
 def test_a_number_with_odd_characters_makes_a_plain_filename(new_client, add_invoice):
     browser, client_id = new_client("Filename Client")
     invoice_id = add_invoice(client_id, [("Work", 1, 100, 0)], number='FAC/2026 "é";\r\nx')
