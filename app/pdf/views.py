@@ -139,6 +139,8 @@ def pdf_cache() -> PdfCache:
 
 def business_logo(business: dict) -> Logo | None:
     """The business's logo, fetched at most once a day and kept beside the cache."""
+    if not business.get("logo_url"):
+        return None
     development = current_app.testing or current_app.config.get("PORTAL_ENV") == "development"
     return logo_for(business.get("logo_url"), pdf_cache().directory / "logos", development)
 
