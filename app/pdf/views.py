@@ -12,7 +12,6 @@ from flask_babel import force_locale
 
 from app.auth.session import call_together, login_required
 from app.branding import COLOUR, FALLBACK, business
-from app.formatting import language
 from app.i18n import gettext as _
 from app.i18n import language_code
 from app.pdf import bp
@@ -130,7 +129,7 @@ def document_pdf(kind: str, document: dict, client: dict, business: dict,
     cache, logo = pdf_cache(), business_logo(business)
     key = stamp_key(kind, stamp, business, logo)
     return filename, cache.get(key) or render_into(cache, key, template,
-                                                   {**data, "language": language()}, business, logo)
+                                                   {**data, "language": language_code()}, business, logo)
 
 
 def pdf_cache() -> PdfCache:
@@ -139,10 +138,11 @@ def pdf_cache() -> PdfCache:
 
 def business_logo(business: dict) -> Logo | None:
     """The business's logo, fetched at most once a day and kept beside the cache."""
-    if not business.get("logo_url"):
-        return None
+    url = business.get("logo_url")
+    if not url:
+        return None  # nothing to look up: no paths built on every download
     development = current_app.testing or current_app.config.get("PORTAL_ENV") == "development"
-    return logo_for(business.get("logo_url"), pdf_cache().directory / "logos", development)
+    return logo_for(url, pdf_cache().directory / "logos", development)
 
 
 def cached_pdf(template: str, data: dict, business: dict) -> bytes:
@@ -151,7 +151,7 @@ def cached_pdf(template: str, data: dict, business: dict) -> bytes:
     of it (receipts, statements).
     In the language of the moment (the client's page, or the recipient's email under
     force_locale): the language is part of the data, so each language has its own cached copy."""
-    data = {**data, "language": language()}
+    data = {**data, "language": language_code()}
     cache, logo = pdf_cache(), business_logo(business)
     key = cache_key(template_version(), {"template": template, **data}, logo.sha256 if logo else None)
     return cache.get(key) or render_into(cache, key, template, data, business, logo)
