@@ -1,13 +1,15 @@
 """The Postgres adapter: each call one transaction, doing what PostgREST does for an RPC, sent
-to the database as one message and answered in one round trip."""
+to the database as one pipeline of prepared statements and answered in one round trip."""
 
+import itertools
 import json
 from functools import lru_cache
 from typing import Any
+from weakref import WeakKeyDictionary
 
 import psycopg
-from psycopg import ClientCursor, generators, pq, sql
-from psycopg.adapt import Transformer
+from psycopg import generators, pq, sql
+from psycopg.adapt import PyFormat, Transformer
 from psycopg.errors import error_from_result
 from psycopg.types.json import Jsonb
 from psycopg_pool import ConnectionPool, PoolTimeout
@@ -19,13 +21,13 @@ SERVICE_CLAIMS = {"role": "service_role"}
 # before them) leaves the caller a signed-in client.
 SIGNED_IN = "private.current_client_id() is not null"
 CHECKED_CALL = "select {} where " + SIGNED_IN
-SESSION_CHECK = "select private.touch_current_session(%s, %s)"
+SESSION_CHECK = "select private.touch_current_session($1, $2)"
 # A page the process may keep (app/page_cache.py): the session check also reads the page's
 # version, once, and when it is the version kept, sets portal.page_kept so that none of the
 # page's calls run: the page is served as kept. Otherwise they run as CHECKED_CALL's do. The
 # setting is checked first (the planner orders a filter's conditions by cost), so a kept page
 # costs its calls no more than this.
-PAGE_SESSION_CHECK = "select private.touch_current_session_for_page(%s, %s, %s)"
+PAGE_SESSION_CHECK = "select private.touch_current_session_for_page($1, $2, $3)"
 KEPT_PAGE_CALL = ("select {} where current_setting('portal.page_kept', true) is distinct from 'on'"
                   " and " + SIGNED_IN)
 
@@ -33,8 +35,15 @@ KEPT_PAGE_CALL = ("select {} where current_setting('portal.page_kept', true) is 
 # transaction, so a pooled connection never carries one caller's identity into the next call.
 # The timeouts travel in the same statement: a lock held elsewhere or a runaway query ends this
 # transaction after a few seconds instead of holding the request.
-SET_IDENTITY = ("select set_config('role', %s, true), set_config('request.jwt.claims', %s, true),"
-                " set_config('statement_timeout', %s, true), set_config('lock_timeout', %s, true)")
+SET_IDENTITY = ("select set_config('role', $1, true), set_config('request.jwt.claims', $2, true),"
+                " set_config('statement_timeout', $3, true), set_config('lock_timeout', $4, true)")
+# A statement prepared in an earlier round trip may no longer fit the schema: a migration
+# changed the function it calls, its result type ("cached plan must not change result type",
+# 0A000), its parameters (42883) or a parameter's type (the statement converts its value to the
+# type it was prepared with: class 22). An error of these classes from such a statement is
+# therefore checked once against the statement prepared anew: the call is made again, whose
+# error (bad input, say) is then the function's own. Only a rejected call costs this.
+MAYBE_STALE = ("0A", "22", "42")
 
 
 class PostgresData:
@@ -98,23 +107,27 @@ class PostgresData:
         [value] = self._round_trip(role, claims, [_statement(function, args)])
         return value
 
-    def _round_trip(self, role: str, claims: dict, statements: list[tuple[str, Any]]) -> list:
+    def _round_trip(self, role: str, claims: dict, statements: list[tuple[str, tuple]]) -> list:
         """The statements as `role` with `claims`, in one transaction and one round trip; each
         statement's first value (None when it returned no row).
 
-        They travel as one simple-protocol message, the identity statement first: Postgres runs
-        the statements of one message as a single transaction (the "implicit transaction" of
-        the frontend/backend protocol), so the transaction-local role, claims and timeouts hold
-        for all of them and end with them, and an error rolls all of them back. psycopg's
-        ClientCursor writes each value into its statement as a quoted literal (libpq's
-        quoting); identifiers were quoted by psycopg.sql. One message out, one answer back, and
-        no BEGIN or COMMIT of our own."""
+        They travel as one pipeline, the identity statement first, ended by one Sync: Postgres
+        runs the statements before a Sync as a single transaction (the "implicit transaction"
+        of the frontend/backend protocol), so the transaction-local role, claims and timeouts
+        hold for all of them and end with them, and an error rolls all of them back. Each
+        statement is prepared once per connection (the server then neither parses nor plans it
+        again) and its values travel as parameters, never in its text. One flush out, one
+        answer back, and no BEGIN or COMMIT of our own."""
+        statements = [self._identity(role, claims), *statements]
         try:
             with self.pool.connection() as conn:
-                cursor = ClientCursor(conn)
-                message = ";\n".join(cursor.mogrify(statement, params) for statement, params
-                                      in [self._identity(role, claims), *statements])
-                results = _exchange(conn, message)
+                try:
+                    results = _exchange(conn, statements)
+                except _MaybeStale as stale:
+                    # Its error rolled the whole transaction back, so making it again is safe;
+                    # the statement is then prepared anew, so this happens once at most.
+                    _forget(conn, stale.name)
+                    results = _exchange(conn, statements)
         except PoolTimeout as error:
             raise Unavailable("The database is unavailable or busy.", "unavailable") from error
         except psycopg.Error as error:
@@ -127,27 +140,98 @@ class PostgresData:
         return results[1:]
 
 
-def _exchange(conn: psycopg.Connection, message: str) -> list:
-    """Sends the message and returns each statement's first value, loaded as a cursor loads
-    it, or raises the first statement's error as psycopg raises it.
+class _MaybeStale(Exception):
+    """A statement prepared in an earlier round trip failed as a stale statement would."""
+
+    def __init__(self, name: bytes):
+        super().__init__(name)
+        self.name = name
+
+
+# The names of the statements each pooled connection has prepared. A name stands for a
+# statement's text and the role it runs as, in this process (_name), so a name a connection
+# knows is that very statement, planned for that very role.
+#
+# The role is part of the name because a plan can hold what was checked for the role that
+# planned it: Postgres inlines a plain SQL function into the plan once the planning role may
+# execute it, and a cached plan is not planned again for another role. Prepared for anyone, a
+# service-only SQL function planned for the service would then run for a client.
+_prepared: WeakKeyDictionary = WeakKeyDictionary()
+_names: dict[tuple[str | None, str], bytes] = {}
+_numbers = itertools.count()
+
+
+def _name(role: str | None, text: str) -> bytes:
+    name = _names.get((role, text))
+    if name is None:  # setdefault: two threads naming one statement agree on the first name
+        name = _names.setdefault((role, text), b"portal_%d" % next(_numbers))
+    return name
+
+
+def _exchange(conn: psycopg.Connection, statements: list[tuple[str, tuple]]) -> list:
+    """Sends the statements as one pipeline and returns each one's first value, loaded as a
+    cursor loads it, or raises the first statement's error as psycopg raises it.
 
     A page's round trip is a few values, and a cursor's bookkeeping (a result set per
-    statement, row by row) cost the app more CPU than the exchange itself: so the message goes
+    statement, row by row) cost the app more CPU than the exchange itself: so the pipeline goes
     out through libpq directly, answered through psycopg's own non-blocking wait (the
-    generator its cursors use), and the values are loaded by its Transformer."""
+    generators its cursors use), and the values are loaded by its Transformer. A statement new
+    to the connection is prepared in the same pipeline, just before it runs."""
+    pgconn, encoding = conn.pgconn, conn.info.encoding
+    transformer = Transformer(conn)
     with conn.lock:
-        conn.pgconn.send_query(message.encode(conn.info.encoding))
-        results = conn.wait(generators.execute(conn.pgconn))
-    values, loaders = [], Transformer(conn)
-    for result in results:
+        known = _prepared.setdefault(conn, set())
+        sent = []  # per command: (the statement's name, whether it was known before)
+        role = None  # the connection's own, until an identity statement sets one
+        pgconn.enter_pipeline_mode()
+        for text, params in statements:
+            name = _name(role, text)
+            if text == SET_IDENTITY:
+                role = params[0]
+            if name not in known:
+                pgconn.send_prepare(name, text.encode(encoding))
+                sent.append((name, None))  # a prepare
+            pgconn.send_query_prepared(name, transformer.dump_sequence(
+                params, [PyFormat.TEXT] * len(params)) if params else None)
+            sent.append((name, name in known))
+        pgconn.pipeline_sync()
+        # A failure here leaves the connection in pipeline mode, busy: the pool closes it.
+        results = conn.wait(_pipeline_results(pgconn, len(sent)))
+        pgconn.exit_pipeline_mode()
+    values = []
+    for (name, known_before), result in zip(sent, results, strict=True):
         if result.status == pq.ExecStatus.FATAL_ERROR:
-            raise error_from_result(result, encoding=conn.info.encoding)
-        value = result.get_value(0, 0) if result.ntuples else None
-        values.append(None if value is None else
-                      loaders.get_loader(result.ftype(0), pq.Format.TEXT).load(value))
+            error = error_from_result(result, encoding=encoding)
+            if known_before and (error.sqlstate or "").startswith(MAYBE_STALE):
+                raise _MaybeStale(name) from error
+            raise error
+        if known_before is None:
+            known.add(name)  # prepared (a prepare after a failure is skipped: never here)
+        else:
+            value = result.get_value(0, 0) if result.ntuples else None
+            values.append(None if value is None else transformer.get_loader(
+                result.ftype(0), pq.Format.TEXT).load(value))
     return values
 
-def _statement(function: str, args: dict) -> tuple[str, dict]:
+
+def _pipeline_results(pgconn, count: int):
+    """The first result of each of `count` commands sent in pipeline mode, then the Sync's."""
+    yield from generators.send(pgconn)
+    results = []
+    for _ in range(count):
+        results.append((yield from generators.fetch_many(pgconn))[0])
+    [sync] = yield from generators.fetch_many(pgconn)
+    assert sync.status == pq.ExecStatus.PIPELINE_SYNC, sync.status
+    return results
+
+
+def _forget(conn: psycopg.Connection, name: bytes) -> None:
+    """Drops one of the connection's prepared statements, on the server and here."""
+    conn.execute(sql.SQL("deallocate {}").format(sql.Identifier(name.decode())))
+    _prepared[conn].discard(name)
+
+
+def _statement(function: str, args: dict) -> tuple[str, tuple]:
     return _text("select {}", function, tuple(args)), _params(args)
 
 
@@ -155,17 +239,17 @@ def _statement(function: str, args: dict) -> tuple[str, dict]:
 def _text(template: str, function: str, names: tuple[str, ...]) -> str:
     """A statement calling public.`function` with named arguments, as PostgREST passes a JSON
     body: order never matters and optional parameters can be left out. Identifiers are quoted
-    by psycopg, values are placeholders. Made once per function and set of argument names."""
+    by psycopg, values are parameters ($1, $2… in the order of the names, as _params lists
+    them). Made once per function and set of argument names."""
     check_call(function, dict.fromkeys(names))
     call = sql.SQL("{}({})").format(
         sql.Identifier("public", function),
         sql.SQL(", ").join(
-            sql.SQL("{} => {}").format(sql.Identifier(name), sql.Placeholder(name))
-            for name in names))
+            sql.SQL("{} => ${}").format(sql.Identifier(name), sql.SQL(str(number)))
+            for number, name in enumerate(names, start=1)))
     return sql.SQL(template).format(call).as_string()
 
 
-def _params(args: dict) -> dict:
+def _params(args: dict) -> tuple:
     # PostgREST hands a JSON object to a jsonb parameter; psycopg needs to be told.
-    return {name: Jsonb(value) if isinstance(value, dict) else value
-            for name, value in args.items()}
+    return tuple(Jsonb(value) if isinstance(value, dict) else value for value in args.values())

@@ -5,8 +5,9 @@ import atexit
 from psycopg_pool import ConnectionPool
 
 # How every connection the adapter uses is set up (app/data/postgres.py): autocommit, because
-# each call is one message whose statements Postgres runs as one transaction and psycopg must
-# not open another around it; such messages are never prepared.
+# each call is one pipeline whose statements Postgres runs as one transaction and psycopg must
+# not open another around it; psycopg prepares nothing of its own (the adapter prepares its
+# statements itself, per connection and role).
 CONNECTION_SETTINGS = {"autocommit": True, "prepare_threshold": None}
 
 

@@ -123,10 +123,73 @@ def test_bad_names_are_refused_before_reaching_the_database(function, args):
     "it's", "back\\slash", "semi; colon", "50%", "%(p_echo)s", "$1", "'); drop table notes; --",
     "Ünïcødé ✓", "line\nbreak", "$$ dollar $$", "-- comment", "/* open"])
 def test_any_value_reaches_the_function_exactly_as_given(pg_data, value):
-    # The values are written into the message as literals (app/data/postgres.py): whatever
-    # they hold, the function receives them unchanged and nothing else runs.
+    # The values travel as parameters of prepared statements (app/data/postgres.py), never in
+    # a statement's text: whatever they hold, the function receives them unchanged and nothing
+    # else runs.
     assert pg_data.call_as_client(ADA, "whoami", p_echo=value)["echo"] == value
     assert pg_data.call_as_service("add_note", p_body=value) == value
+
+
+def test_each_statement_is_prepared_once_per_connection_and_role(pg_data):
+    """The server parses and plans each statement once per pooled connection and per role it
+    runs as: a new value or another client is not a new statement, and what a failed call
+    prepared is there for the next one."""
+    def prepared() -> list[str]:
+        with pg_data.pool.connection() as conn:  # the pool's one connection
+            return sorted(row[0] for row in conn.execute(
+                "select statement from pg_prepared_statements where name like 'portal%'"))
+
+    pg_data.call_as_client(ADA, "whoami", p_echo="first value")
+    first = prepared()
+    assert len(first) == 2, first  # the identity statement and the call
+    assert pg_data.call_as_client(GRACE, "whoami", p_echo="second value")["echo"] == "second value"
+    assert prepared() == first
+    with pytest.raises(NotFound):  # prepared in a call that failed
+        pg_data.call_as_client(GRACE, "raise_code", p_code="P0002")
+    assert len(prepared()) == 3
+    with pytest.raises(NotFound):
+        pg_data.call_as_client(ADA, "raise_code", p_code="P0002")
+    assert pg_data.call_as_service("whoami", p_echo="third value")["user"] == "service_role"
+    every = prepared()
+    # The call as the service is a statement of its own: see the next test.
+    assert len(every) == 4 and len(set(every)) == 3, every
+    assert not any(value in text for text in every
+                   for value in ("first value", "second value", "third value", "ada@example"))
+
+
+def test_a_plan_made_for_the_service_never_serves_a_client(pg_data):
+    """Postgres inlines a plain SQL function into a plan when the planning role may execute
+    it, and reuses a prepared plan without planning it again: were one prepared statement
+    shared by every role, the client would run the service's plan, permission and all."""
+    for _ in range(2):
+        assert pg_data.call_as_service("service_only") == "service"
+        with pytest.raises(PermissionDenied):
+            pg_data.call_as_client(ADA, "service_only")
+
+
+def test_a_function_changed_under_a_prepared_statement_is_called_as_it_now_is(
+        pg_data, adapter_db_url):
+    """A migration may change a function a pooled connection has a statement prepared for: its
+    result type (Postgres: "cached plan must not change result type") or its parameters' (the
+    statement's parameter types were fixed when it was prepared). The call is made again,
+    prepared anew, and answers as the function now does."""
+    with psycopg.connect(adapter_db_url, autocommit=True) as admin:
+        def define(parameter: str, result: str, body: str) -> None:
+            admin.execute("drop function if exists public.shape(integer);"
+                          " drop function if exists public.shape(text);"
+                          f" create function public.shape(p_x {parameter}) returns {result}"
+                          f" language sql as $$ {body} $$;"
+                          f" grant execute on function public.shape({parameter}) to service_role")
+        try:
+            define("integer", "integer", "select p_x + 1")
+            assert pg_data.call_as_service("shape", p_x=1) == 2
+            define("integer", "text", "select 'number ' || p_x")
+            assert pg_data.call_as_service("shape", p_x=2) == "number 2"
+            define("text", "text", "select 'text ' || p_x")
+            assert pg_data.call_as_service("shape", p_x="three") == "text three"
+        finally:
+            admin.execute("drop function if exists public.shape(integer);"
+                          " drop function if exists public.shape(text)")
 
 
 def test_a_calls_statements_are_one_transaction(pg_data):
