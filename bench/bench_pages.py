@@ -39,6 +39,7 @@ from flask.sessions import SecureCookieSessionInterface
 
 from app import create_app
 from app.auth import jwt_tokens
+from app.config import PROJECT_ROOT
 from app.db import cluster
 from app.db.migrate import migrate
 
@@ -233,9 +234,12 @@ def targets(url: str, clients: int) -> dict[str, tuple[str, str]]:
 
 
 def start_server(app: str, env: dict, args) -> tuple[subprocess.Popen, str]:
+    """gunicorn serving `app` as production does, with the project's gunicorn.conf.py (each
+    worker compiles its templates before its first request) wherever the bench is run from."""
     port = free_port()
     server = subprocess.Popen(
-        [sys.executable, "-m", "gunicorn", "-w", str(args.workers), "--threads", str(args.threads),
+        [sys.executable, "-m", "gunicorn", "-c", str(PROJECT_ROOT / "gunicorn.conf.py"),
+         "-w", str(args.workers), "--threads", str(args.threads),
          "-b", f"127.0.0.1:{port}", "--log-level", "warning", app], env=env)
     for _ in range(100):
         try:
