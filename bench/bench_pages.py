@@ -59,9 +59,12 @@ request = function()
   return wrk.format("GET", line[1], {["Cookie"] = line[2]})
 end
 done = function(summary, latency, requests)
+  local e = summary.errors
   io.write(string.format("RESULT %%d %%d %%.3f %%.3f %%.3f\\n", summary.requests,
-    summary.errors.status + summary.errors.connect + summary.errors.read + summary.errors.timeout,
+    e.status + e.connect + e.read + e.write + e.timeout,
     latency:percentile(50) / 1000, latency:percentile(95) / 1000, latency:percentile(99) / 1000))
+  io.write(string.format("ERRORS status=%%d connect=%%d read=%%d write=%%d timeout=%%d\\n",
+    e.status, e.connect, e.read, e.write, e.timeout))
 end
 """
 # A client's newest invoice and quote (one each), for the document pages.
@@ -155,9 +158,13 @@ def run_wrk(base: str, requests: str, duration: int, connections: int) -> dict:
     looking.join()
     found = re.search(r"RESULT (\d+) (\d+) ([\d.]+) ([\d.]+) ([\d.]+)", out)
     requests, errors, p50, p95, p99 = found.groups()
+    # Which kinds: "status" is an answer of 400 or more, "timeout" one not answered in 2 s.
+    kinds = {kind: int(n) for kind, n in re.findall(r"(\w+)=(\d+)", out.split("ERRORS", 1)[1])
+             if int(n)}
     rate = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))
     return {"rps": rate, "p50": float(p50), "p95": float(p95), "p99": float(p99),
-            "requests": int(requests), "errors": int(errors), "connections per worker": spread}
+            "requests": int(requests), "errors": int(errors), "error kinds": kinds,
+            "connections per worker": spread}
 
 
 def connections_per_worker(base: str) -> list[int]:
@@ -274,6 +281,10 @@ def report(results: dict, connections: int) -> None:
           " and in Postgres")
     for heavy, median in HEAVY_PAIRS.items():
         print(f"  {heavy} / median {median}: {results[heavy]['rps'] / results[median]['rps']:.2f}")
+    kinds = {name: r["error kinds"] for name, r in results.items() if r["errors"]}
+    print("  errors by kind (status: answered 400 or more; timeout: not answered in 2 s): "
+          + ("; ".join(f"{name} " + ", ".join(f"{kind} {n}" for kind, n in found.items())
+                       for name, found in kinds.items()) or "none"))
     again = {name: r["repeated"] for name, r in results.items() if r["repeated"]}
     print("  made again because one worker held nearly all connections (see lopsided): "
           + (", ".join(f"{name} {times}x" for name, times in again.items()) or "none"))
