@@ -33,6 +33,7 @@ import threading
 import time
 from collections import Counter
 from datetime import UTC, datetime
+from pathlib import Path
 
 import psycopg
 from flask.sessions import SecureCookieSessionInterface
@@ -294,6 +295,16 @@ def report(results: dict, connections: int) -> None:
         print("  STILL LOPSIDED (read these rows as the kernel's luck): " + ", ".join(still))
 
 
+def autogroup() -> str:
+    """The kernel's session autogroups, which decide how Postgres (a daemon in a session of its
+    own) and this bench's servers and wrk (this session) share the CPUs."""
+    try:
+        enabled = Path("/proc/sys/kernel/sched_autogroup_enabled").read_text().strip()
+    except OSError:
+        return "unknown"
+    return {"0": "off", "1": "on"}.get(enabled, enabled)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -320,6 +331,9 @@ def main() -> None:
                                                           {**env, "PAGE_CACHE_SIZE": "0"}, args)),
                     ("floor", start_server("bench.floor_app:create_app()", env, args))])
     try:
+        print(f"kernel.sched_autogroup_enabled: {autogroup()} (on: Postgres's backends get the CPU"
+              " share of one session against this one's, and were seen runnable but waiting up to"
+              " 0.6 s: see bench/README.md)")
         print(f"gunicorn: {args.workers} workers x {args.threads} threads (each portal, the floor); "
               f"wrk: {args.duration} s per page after 3 s of warm-up; {args.clients} signed-in "
               f"clients; goal per page: >= 0.60 of static, p95 <= 3x static, no errors; "
