@@ -7,12 +7,15 @@ import hashlib
 import json
 import os
 import tempfile
+import time
 from pathlib import Path
 
 from app.config import PROJECT_ROOT
 
 DEFAULT_DIR = PROJECT_ROOT / ".portal" / "pdf-cache"
 DEFAULT_MAX_FILES = 1000
+# How fresh a PDF's last use must be kept on disk: eviction's "least recently used" is to the hour.
+TOUCH_SECONDS = 3600
 
 
 def write_atomically(path: Path, data: bytes) -> None:
@@ -49,11 +52,13 @@ class PdfCache:
         return self.directory / f"{key}.pdf"
 
     def get(self, key: str) -> bytes | None:
-        path = self.path(key)
         try:
-            pdf = path.read_bytes()
-            # Touched, so eviction removes the least recently used rather than the oldest.
-            os.utime(path)
+            with open(self.path(key), "rb") as handle:
+                pdf = handle.read()
+                # Touched, so eviction removes the least recently used rather than the oldest;
+                # at most once per TOUCH_SECONDS, not on every download (a write to the disk).
+                if time.time() - os.fstat(handle.fileno()).st_mtime > TOUCH_SECONDS:
+                    os.utime(handle.fileno())
         except OSError:
             return None
         return pdf

@@ -14,6 +14,7 @@ from app.auth.session import call_together, login_required
 from app.branding import COLOUR, FALLBACK, business
 from app.i18n import gettext as _
 from app.i18n import language_code
+from app.page_cache import kept_result
 from app.pdf import bp
 from app.pdf.cache import PdfCache, cache_key
 from app.pdf.logo import Logo, logo_for
@@ -26,6 +27,7 @@ PRINTED_CLIENT_FIELDS = ("id", "name", "email", "tax_id", "address_line1", "addr
                          "postal_code", "country")
 
 
+@lru_cache(maxsize=1024)
 def plain_filename(name: str) -> str:
     """A download's file name in plain ASCII, whatever the language: "Reçu-R-7.pdf" is
     "Recu-R-7.pdf" (accents dropped, anything else outside A-Z, 0-9, ".", "_", "-" a dash)."""
@@ -61,11 +63,13 @@ def template_version() -> str:
 def pdf_download(kind: str, document_id, read: tuple[str, dict]) -> Response:
     """The document's PDF. First its stamp, read as the client (RLS decides: another client's
     document is not found, even when its PDF is cached) in the round trip that checks the
-    session; the business profile as the process keeps it. Usually that is all: the worker
+    session, and kept by the process as a page is (app/page_cache.py): while the client's page
+    version holds (it follows every row the stamp reads, and today's date), that round trip
+    checks the session only. The business profile as the process keeps it. Usually that is all: the worker
     filled the cache when the document changed. On a miss, the document and the client are read
     in full, rendered and filed under the stamp read first (the content is at least as new
     as the stamp, never older)."""
-    stamp, = call_together(("pdf_stamp", {"p_kind": kind, "p_id": str(document_id)}))
+    stamp = kept_result(("pdf_stamp", {"p_kind": kind, "p_id": str(document_id)}))
     profile = business()
     cache, logo = pdf_cache(), business_logo(profile)
     pdf = cache.get(stamp_key(kind, stamp, profile, logo))
@@ -99,11 +103,20 @@ def stamp_key(kind: str, stamp: dict, business: dict, logo: Logo | None) -> str:
     change; its state today, which the calendar changes), the business's settings by their
     version (settings.updated_at: branding, contact details, time zone), the logo's bytes, the
     templates, the language and the portal link printed on it."""
-    return cache_key(template_version(), {
-        "template": f"pdf/{kind}.html", "kind": kind, "id": str(stamp["id"]),
-        "version": stamp["version"], "state": stamp["state"], "language": language_code(),
-        "profile_version": business.get("updated_at"),
-        "portal_url": portal_url(kind, stamp["id"])}, logo.sha256 if logo else None)
+    return versions_key(template_version(), kind, str(stamp["id"]), stamp["version"], stamp["state"],
+                        language_code(), business.get("updated_at"), portal_url(kind, stamp["id"]),
+                        logo.sha256 if logo else None)
+
+
+@lru_cache(maxsize=1024)
+def versions_key(templates: str, kind: str, document_id: str, version, state: str, language: str,
+                 profile_version, printed_url: str, logo_sha256: str | None) -> str:
+    """stamp_key's hash, made once per process for the same versions (a download's key is the
+    one of the download before it until something moves)."""
+    return cache_key(templates, {
+        "template": f"pdf/{kind}.html", "kind": kind, "id": document_id, "version": version,
+        "state": state, "language": language, "profile_version": profile_version,
+        "portal_url": printed_url}, logo_sha256)
 
 
 def document_pdf(kind: str, document: dict, client: dict, business: dict,

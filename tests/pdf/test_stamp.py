@@ -1,6 +1,8 @@
 """Issue 12: a cached PDF download reads only the document's stamp (public.pdf_stamp: number,
-state today, PDF version), in the round trip that checks the session; the stamp changes with
-whatever the PDF shows, and RLS still decides who may download (the stamp lookup authorises)."""
+state today, PDF version), in the round trip that checks the session, and a stamp read before
+is kept by the process under the client's page version, like a page (app/page_cache.py), so
+that round trip then checks the session only; the stamp changes with whatever the PDF shows,
+and RLS still decides who may download (the stamp lookup authorises)."""
 
 from datetime import date, timedelta
 
@@ -8,21 +10,37 @@ import pytest
 
 from app.data import get_data
 from app.pdf.prerender import render_queued_pdfs
+from tests.business_day import days_later
 from tests.pdf.pdftools import flat_text
 from tests.pdf.test_downloads import ADA_PARTLY_PAID, ADA_PENDING_QUOTE, download
 from tests.round_trips import counted_round_trips
+
+
+class Calls(list):
+    """The database functions the app calls, by name, in order; `answers` holds what each
+    session-checking round trip's calls returned."""
+
+    def __init__(self):
+        super().__init__()
+        self.answers = []
+
+    def clear(self):
+        super().clear()
+        self.answers.clear()
 
 
 @pytest.fixture
 def calls(demo_app, monkeypatch):
     """The database functions the app calls, by name, in order (the session check's calls and
     any later ones)."""
-    data, seen = get_data(demo_app), []
+    data, seen = get_data(demo_app), Calls()
     checking, as_client = data.call_checking_session, data.call_as_client
 
-    def checking_recorded(identity, idle_seconds, now, page_calls):
+    def checking_recorded(identity, idle_seconds, now, page_calls, **page):
         seen.extend(function for function, _ in page_calls)
-        return checking(identity, idle_seconds, now, page_calls)
+        state, results = checking(identity, idle_seconds, now, page_calls, **page)
+        seen.answers.append(results)
+        return state, results
 
     def as_client_recorded(identity, function, /, **args):
         seen.append(function)
@@ -45,6 +63,33 @@ def test_a_cached_download_reads_only_the_stamp_in_one_round_trip(signed_in, dem
         assert round_trips() == 1
     assert again == first and len(renders) == 1
     assert calls == ["pdf_stamp"]  # not the document, its lines or the client's profile
+
+
+@pytest.mark.parametrize("path", [f"/invoices/{ADA_PARTLY_PAID}/pdf", f"/quotes/{ADA_PENDING_QUOTE}/pdf"])
+def test_a_stamp_read_before_is_kept_and_the_round_trip_only_checks_the_session(
+        signed_in, demo_app, renders, calls, path):
+    client = signed_in()
+    first = download(client, path)
+    calls.clear()
+    with counted_round_trips(demo_app) as round_trips:
+        again = download(client, path)
+        assert round_trips() == 1
+    # The page version came back unmoved, and no stamp with it: pdf_stamp did not run.
+    [[(version, stamp)]] = calls.answers
+    assert version and stamp is None
+    assert again == first and len(renders) == 1
+
+
+def test_a_kept_stamp_never_serves_a_revoked_session(signed_in, demo_app, demo_db, renders):
+    client = signed_in()
+    path = f"/invoices/{ADA_PARTLY_PAID}/pdf"
+    download(client, path)
+    download(client, path)  # kept now
+    demo_db.execute("update private.sessions set revoked_at = now() where revoked_at is null"
+                    " and client_id = (select id from public.clients where email = 'ada@example.com')")
+    refused = client.get(path)
+    assert refused.status_code == 302 and "/login" in refused.headers["Location"]
+    assert not refused.data.startswith(b"%PDF")
 
 
 def test_a_miss_renders_the_document_read_as_the_client_and_files_it_under_the_stamp(
@@ -133,17 +178,12 @@ def test_an_invoice_overdue_by_the_calendar_alone_gets_a_new_pdf(new_client, add
     path = f"/invoices/{invoice_id}/pdf"
     before = stamp_of(demo_db, "invoice", invoice_id)
     assert "overdue" not in flat_text(download(browser, path))
-    # The calendar passing the due date changes no row: moved here with every trigger off (no
-    # version raised, nothing queued), as if the days had gone by.
-    with demo_db.transaction():
-        demo_db.execute("set local session_replication_role = replica")
-        demo_db.execute("update public.invoices set issue_date = current_date - 10,"
-                        " due_date = current_date - 3 where id = %s",
-                        (invoice_id,))
-    after = stamp_of(demo_db, "invoice", invoice_id)
-    assert after["version"] == before["version"] and (before["state"], after["state"]) == (
-        "unpaid", "overdue")
-    overdue = download(browser, path)
+    assert "overdue" not in flat_text(download(browser, path))  # its stamp kept now
+    with days_later(demo_db, 31):
+        after = stamp_of(demo_db, "invoice", invoice_id)
+        assert after["version"] == before["version"] and (before["state"], after["state"]) == (
+            "unpaid", "overdue")
+        overdue = download(browser, path)
     assert len(renders) == 2 and "this invoice is overdue" in flat_text(overdue)
 
 

@@ -19,6 +19,7 @@ from app import page_cache
 from app.auth.session import get_backend, login_required
 from app.data import get_data
 from app.page_cache import CSRF_MARK, KeptPages
+from tests.business_day import days_later
 from tests.signin import csrf_token
 
 ADA_INVOICE = "00000000-0000-4000-8001-000000000002"
@@ -88,6 +89,19 @@ def test_a_change_to_what_a_page_shows_is_shown_at_once(signed_in, demo_app, cha
         finally:
             conn.execute(f"update public.{table} set {column} = %s where {row}", (before,))
     assert value not in client.get(path).get_data(as_text=True)
+
+
+def test_a_page_kept_before_the_day_turned_is_rendered_anew(signed_in, demo_app):
+    """The calendar alone turns invoices overdue: a page kept yesterday is not served today."""
+    client = signed_in()
+    path = "/invoices?status=overdue"
+    client.get(path)
+    before = page_text(client.get(path))  # kept now
+    with psycopg.connect(demo_app.config["DATABASE_URL"], autocommit=True) as conn, \
+            days_later(conn, 400), rendered(demo_app) as names:
+        after = page_text(client.get(path))
+    assert "portal/invoices.html" in names and after != before
+    assert after.count("Overdue") > before.count("Overdue")
 
 
 def test_another_clients_change_leaves_the_page_kept(signed_in, demo_app):
