@@ -62,9 +62,8 @@ request = function()
 end
 done = function(summary, latency, requests)
   local e = summary.errors
-  io.write(string.format("RESULT %%d %%d %%.3f %%.3f %%.3f\\n", summary.requests,
-    e.status + e.connect + e.read + e.write + e.timeout,
-    latency:percentile(50) / 1000, latency:percentile(95) / 1000, latency:percentile(99) / 1000))
+  io.write(string.format("RESULT %%d %%d\\n", summary.requests,
+    e.status + e.connect + e.read + e.write + e.timeout))
   io.write(string.format("ERRORS status=%%d connect=%%d read=%%d write=%%d timeout=%%d\\n",
     e.status, e.connect, e.read, e.write, e.timeout))
   -- Every latency (microseconds) with its count, so that runs can be merged exactly.
@@ -165,8 +164,7 @@ def run_wrk(base: str, requests: str, duration: int, connections: int) -> dict:
     out = subprocess.run(["wrk", "-t2", f"-c{connections}", f"-d{duration}s", "-s", script.name, base],
                          capture_output=True, text=True, check=True).stdout
     looking.join()
-    found = re.search(r"RESULT (\d+) (\d+) ([\d.]+) ([\d.]+) ([\d.]+)", out)
-    requests, errors, p50, p95, p99 = found.groups()
+    requests, errors = re.search(r"RESULT (\d+) (\d+)", out).groups()
     # Which kinds: "status" is an answer of 400 or more, "timeout" one not answered in 2 s.
     kinds = {kind: int(n) for kind, n in re.findall(r"(\w+)=(\d+)", out.split("ERRORS", 1)[1])
              if int(n)}
@@ -174,7 +172,7 @@ def run_wrk(base: str, requests: str, duration: int, connections: int) -> dict:
     latency = Counter()
     for value, count in re.findall(r"(\d+):(\d+)", out.split("LATENCY", 1)[1].split("\n", 1)[0]):
         latency[int(value)] += int(count)
-    return {"rps": rate, "p50": float(p50), "p95": float(p95), "p99": float(p99),
+    return {"rps": rate, **{f"p{p}": percentile(latency, p) for p in (50, 95, 99)},
             "requests": int(requests), "errors": int(errors), "error kinds": kinds,
             "connections per worker": spread, "latency": latency}
 
