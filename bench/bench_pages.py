@@ -1,7 +1,7 @@
 """Pages under load: every portal page as signed-in clients (and the heavy client's), served by
 gunicorn on loopback and driven by wrk, against a static file of the same app and the floor
 (bench/floor_app.py: one pooled RLS query behind the same cookie) in the same run, at 4 and 16
-connections. Each page is measured in turns with the static file (five runs of two seconds, each
+connections. Each page is measured in turns with the static file (ten runs of one second, each
 right after one of the static file) and compared with those static runs: see in_turn.
 
 The portal keeps the pages it rendered (app/page_cache.py); after each page's warm-up every
@@ -385,7 +385,10 @@ def main() -> None:
     parser.add_argument("--database-url")
     parser.add_argument("--duration", type=int, default=10,
                         help="seconds per page, and as many of the static file in turn with it")
-    parser.add_argument("--turns", type=int, default=5,
+    # Ten turns of 1 s rather than five of 2 s: a page's ratio moves as much from one 1-s turn
+    # to the next as from one 2-s turn to the next, so twice the turns in the same time halve
+    # the ratio's variance (bench/README.md).
+    parser.add_argument("--turns", type=int, default=10,
                         help="runs the duration is cut into, each right after one of the static file")
     parser.add_argument("--connections", default="4,16", help="comma-separated")
     parser.add_argument("--workers", type=int, default=3)
