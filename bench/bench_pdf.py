@@ -86,14 +86,16 @@ def signed_in_client(app):
     return client
 
 
+def took(action) -> float:
+    """Milliseconds one call of `action` took."""
+    started = time.perf_counter()
+    action()
+    return (time.perf_counter() - started) * 1000
+
+
 def timed(action, samples: int) -> list[float]:
     action()  # warm-up: first use loads fonts, templates and connections
-    times = []
-    for _ in range(samples):
-        started = time.perf_counter()
-        action()
-        times.append((time.perf_counter() - started) * 1000)
-    return times
+    return [took(action) for _ in range(samples)]
 
 
 def timed_in_turn(action, baseline, samples: int) -> tuple[list[float], list[float]]:
@@ -101,13 +103,8 @@ def timed_in_turn(action, baseline, samples: int) -> tuple[list[float], list[flo
     the run (seen here: the same static file at 0.4 and 0.6 ms a few seconds apart) moves both
     alike, so their ratio is the action's, not the moment's."""
     action(), baseline()  # warm-up
-    times = ([], [])
-    for _ in range(samples):
-        for timed_action, kept in ((action, times[0]), (baseline, times[1])):
-            started = time.perf_counter()
-            timed_action()
-            kept.append((time.perf_counter() - started) * 1000)
-    return times
+    pairs = [(took(action), took(baseline)) for _ in range(samples)]
+    return [mine for mine, _ in pairs], [theirs for _, theirs in pairs]
 
 
 def figures(times: list[float]) -> tuple[float, float]:
